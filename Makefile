@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# podnet: top-level targets. The kernel's build system reads Kbuild (not this
+# file) for the module itself.
+#
+#   make            dependency check, module for every installed kernel, podnetctl
+#   make module     the module only (build/<KVER>/podnet.ko; KVERS="V1 V2" to choose)
+#   make userspace  podnetctl (userspace/)
+#   make check      build, then run the selftests in a VM per kernel
+#   make demo       the demo (scripts/demo.sh)
+#   make clean      remove build products; distclean also removes results/
+#
+# SPARSE=1 runs sparse (C=2) on the module sources.
+
+KVERS ?=
+SHELL := /bin/bash
+
+.PHONY: all deps module userspace check demo clean distclean help
+
+all: deps
+	scripts/build.sh $(KVERS)
+
+deps:
+	scripts/deps.sh
+
+module:
+	scripts/build.sh --module-only $(KVERS)
+
+userspace:
+	$(MAKE) -C userspace
+
+check: deps
+	scripts/check.sh
+
+demo: deps
+	scripts/demo.sh
+
+clean:
+	rm -rf build
+	if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
+
+distclean: clean
+	rm -rf results
+
+help:
+	@sed -n '3,13s/^# \{0,1\}//p' Makefile

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * podnet: L3 UDP overlay device for Kubernetes pod networks.
+ *
+ * Objects shared between the files of the module: the device, the per
+ * (namespace, port) socket, per-namespace state and per-CPU counters.
+ */
+#ifndef _PODNET_H
+#define _PODNET_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/netdevice.h>
+#include <linux/rhashtable-types.h>
+#include <linux/u64_stats_sync.h>
+#include <net/gro_cells.h>
+#include <uapi/linux/podnet.h>
+
+#include "addr.h"
+#include "table.h"
+
+/* Outer IPv4 + UDP + VXLAN + inner Ethernet. */
+#define PODNET_VXLAN_HEADROOM	(20 + 8 + 8 + 14)
+
+/**
+ * struct podnet_pcpu_drops - per-CPU drop counters, by enum podnet_stat
+ * @syncp: 64 bit counter consistency on 32 bit hosts
+ * @n: the counters
+ */
+struct podnet_pcpu_drops {
+	struct u64_stats_sync syncp;
+	u64_stats_t n[__PODNET_STAT_MAX];
+};
+
+/**
+ * struct podnet_cfg - device configuration (IFLA_PODNET_*)
+ * @vni: VXLAN network identifier
+ * @port: UDP port, host order
+ * @local: underlay source address (family 0: chosen by the route)
+ * @link: underlay ifindex, 0 for none
+ * @ttl: outer TTL, 0: the route's hop limit
+ * @tos: outer TOS, 1: inherit from the inner packet
+ * @encap: enum podnet_encap, the default of the peers
+ * @mac: vtep mac, ether_addr_to_u64() form (read locklessly)
+ */
+struct podnet_cfg {
+	u32 vni;
+	u16 port;
+	struct podnet_addr local;
+	int link;
+	u8 ttl;
+	u8 tos;
+	u8 encap;
+	u64 mac;
+};
+
+/**
+ * struct podnet_sock - a UDP tunnel socket
+ * @list: in the podnet_net of its namespace (RTNL)
+ * @sock: the kernel socket
+ * @port: UDP port, host order
+ * @refs: devices using it (RTNL)
+ * @devs: those devices (RCU readers, RTNL writers)
+ * @drops: drops before a device is known (bad header, unknown VNI)
+ * @rcu: for freeing after a grace period
+ */
+struct podnet_sock {
+	struct list_head list;
+	struct socket *sock;
+	u16 port;
+	unsigned int refs;
+	struct hlist_head devs;
+	struct podnet_pcpu_drops __percpu *drops;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct podnet_dev - private data of a podnet net_device
+ * @dev: the device
+ * @net: the namespace of the underlay socket (where the device was created)
+ * @list: in the podnet_net of @net, under RTNL
+ * @sock_node: in @sock's device list (RCU), while the device is up
+ * @sock: the UDP socket, while the device is up (RTNL)
+ * @cfg: configuration, written under RTNL, read locklessly by the data path
+ * @lock: serializes changes of peers and routes
+ * @dead: set under @lock when the device is going away
+ * @genid: bumped under @lock on every peer or route change (dumps)
+ * @table: the PodCIDR table
+ * @peers: peers by underlay address (RCU readers, @lock writers)
+ * @peer_list: peers in creation order, under @lock
+ * @nr_peers: length of @peer_list
+ * @gro_cells: receive-side NAPI for decapsulated packets
+ * @drops: per-CPU drop counters
+ */
+struct podnet_dev {
+	struct net_device *dev;
+	struct net *net;
+	struct list_head list;
+	struct hlist_node sock_node;
+	struct podnet_sock *sock;
+	struct podnet_cfg cfg;
+	struct mutex lock;	/* see above */
+	bool dead;
+	u32 genid;
+	struct podnet_table table;
+	struct rhashtable peers;
+	struct list_head peer_list;
+	unsigned int nr_peers;
+	struct gro_cells gro_cells;
+	struct podnet_pcpu_drops __percpu *drops;
+};
+
+/**
+ * struct podnet_net - per-namespace state, under RTNL
+ * @devs: devices whose socket lives in this namespace
+ * @socks: open sockets (struct podnet_sock)
+ */
+struct podnet_net {
+	struct list_head devs;
+	struct list_head socks;
+};
+
+extern unsigned int podnet_net_id;
+extern struct rtnl_link_ops podnet_link_ops;
+
+static inline void podnet_drop_inc(struct podnet_pcpu_drops __percpu *drops,
+				   enum podnet_stat reason)
+{
+	struct podnet_pcpu_drops *d = this_cpu_ptr(drops);
+
+	u64_stats_update_begin(&d->syncp);
+	u64_stats_inc(&d->n[reason]);
+	u64_stats_update_end(&d->syncp);
+}
+
+void podnet_drops_sum(struct podnet_pcpu_drops __percpu *drops, u64 *sum);
+
+/* device.c */
+int podnet_device_init(void);
+void podnet_device_exit(void);
+bool podnet_is_dev(const struct net_device *dev);
+void podnet_dev_stats(struct podnet_dev *pn, u64 *sum);
+u32 podnet_dev_mtu(const struct podnet_dev *pn);
+
+/* socket.c */
+int podnet_sock_attach(struct podnet_dev *pn, struct netlink_ext_ack *extack);
+void podnet_sock_detach(struct podnet_dev *pn);
+bool podnet_sock_vni_busy(struct podnet_dev *pn, u32 vni);
+void podnet_sock_drops(struct podnet_dev *pn, u64 *sum);
+
+/* tx.c */
+netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev);
+
+/* rx.c */
+int podnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
+
+/* netlink.c */
+int podnet_nl_prefix_valid(const struct podnet_addr *prefix, u8 len,
+			   struct netlink_ext_ack *extack);
+int podnet_genl_init(void);
+void podnet_genl_exit(void);
+
+#endif /* _PODNET_H */

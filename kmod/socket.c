@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnet: the UDP tunnel sockets. One socket per (namespace, port), shared
+ * by every podnet device of that namespace that is up on that port, and
+ * released with the last one. Devices on a socket are told apart by VNI.
+ */
+#include <linux/slab.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/udp_tunnel.h>
+
+#include "podnet.h"
+
+static void podnet_sock_free_rcu(struct rcu_head *head)
+{
+	struct podnet_sock *ps = container_of(head, struct podnet_sock, rcu);
+
+	free_percpu(ps->drops);
+	kfree(ps);
+}
+
+static struct podnet_sock *podnet_sock_create(struct net *net, u16 port,
+					      struct netlink_ext_ack *extack)
+{
+	struct udp_tunnel_sock_cfg tcfg = {
+		.encap_type = 1,
+		.encap_rcv = podnet_udp_encap_recv,
+	};
+	struct udp_port_cfg cfg = {
+		.family = AF_INET,
+		.local_ip.s_addr = htonl(INADDR_ANY),
+		.local_udp_port = htons(port),
+	};
+	struct podnet_sock *ps;
+	int err;
+
+	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
+	if (!ps) {
+		err = -ENOMEM;
+		goto err_msg;
+	}
+	ps->drops = netdev_alloc_pcpu_stats(struct podnet_pcpu_drops);
+	if (!ps->drops) {
+		err = -ENOMEM;
+		goto err_free_ps;
+	}
+	err = udp_sock_create(net, &cfg, &ps->sock);
+	if (err)
+		goto err_free_drops;
+	udp_allow_gso(ps->sock->sk);
+
+	ps->port = port;
+	INIT_HLIST_HEAD(&ps->devs);
+	tcfg.sk_user_data = ps;
+	setup_udp_tunnel_sock(net, ps->sock, &tcfg);
+	return ps;
+
+err_free_drops:
+	free_percpu(ps->drops);
+err_free_ps:
+	kfree(ps);
+err_msg:
+	NL_SET_ERR_MSG(extack, "Cannot open the UDP port");
+	return ERR_PTR(err);
+}
+
+/**
+ * podnet_sock_vni_busy - whether another device on @pn's socket uses @vni
+ * @pn: a device that is up
+ * @vni: the VNI it wants
+ *
+ * Context: RTNL.
+ * Return: true when the VNI is taken on that port.
+ */
+bool podnet_sock_vni_busy(struct podnet_dev *pn, u32 vni)
+{
+	struct podnet_dev *other;
+
+	ASSERT_RTNL();
+	if (!pn->sock)
+		return false;
+	hlist_for_each_entry(other, &pn->sock->devs, sock_node)
+		if (other != pn && other->cfg.vni == vni)
+			return true;
+	return false;
+}
+
+/**
+ * podnet_sock_attach - put a device that goes up on the socket of its port
+ * @pn: the device
+ * @extack: for the reason of a refusal
+ *
+ * Opens the socket when this is the first device on the port.
+ *
+ * Context: RTNL.
+ * Return: 0 or a negative errno (-EADDRINUSE: VNI taken on the port).
+ */
+int podnet_sock_attach(struct podnet_dev *pn, struct netlink_ext_ack *extack)
+{
+	struct podnet_net *pnet = net_generic(pn->net, podnet_net_id);
+	struct podnet_sock *ps;
+
+	ASSERT_RTNL();
+	list_for_each_entry(ps, &pnet->socks, list)
+		if (ps->port == pn->cfg.port)
+			goto found;
+
+	ps = podnet_sock_create(pn->net, pn->cfg.port, extack);
+	if (IS_ERR(ps))
+		return PTR_ERR(ps);
+	list_add(&ps->list, &pnet->socks);
+found:
+	pn->sock = ps;
+	if (podnet_sock_vni_busy(pn, pn->cfg.vni)) {
+		NL_SET_ERR_MSG(extack,
+			       "VNI already used by another device on this UDP port");
+		pn->sock = NULL;
+		if (!ps->refs) {
+			list_del(&ps->list);
+			udp_tunnel_sock_release(ps->sock);
+			call_rcu(&ps->rcu, podnet_sock_free_rcu);
+		}
+		return -EADDRINUSE;
+	}
+	ps->refs++;
+	hlist_add_head_rcu(&pn->sock_node, &ps->devs);
+	return 0;
+}
+
+/**
+ * podnet_sock_detach - take a device that goes down off its socket
+ * @pn: the device
+ *
+ * Releases the socket with its last device. The packet path may still see
+ * the device and the socket until a grace period has passed.
+ *
+ * Context: RTNL.
+ */
+void podnet_sock_detach(struct podnet_dev *pn)
+{
+	struct podnet_sock *ps = pn->sock;
+
+	ASSERT_RTNL();
+	if (!ps)
+		return;
+	hlist_del_init_rcu(&pn->sock_node);
+	pn->sock = NULL;
+	if (--ps->refs)
+		return;
+	list_del(&ps->list);
+	udp_tunnel_sock_release(ps->sock);
+	call_rcu(&ps->rcu, podnet_sock_free_rcu);
+}
+
+/**
+ * podnet_sock_drops - add the drops counted on @pn's socket to @sum
+ * @pn: the device
+ * @sum: counters indexed by enum podnet_stat
+ *
+ * Context: RTNL.
+ */
+void podnet_sock_drops(struct podnet_dev *pn, u64 *sum)
+{
+	ASSERT_RTNL();
+	if (pn->sock)
+		podnet_drops_sum(pn->sock->drops, sum);
+}

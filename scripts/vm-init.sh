@@ -1,0 +1,143 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash
+#
+# The guest side of scripts/vm.sh. It runs under busybox ash (the initramfs
+# holds nothing but a static busybox), in two stages:
+#
+# stage 1: /init of the initramfs. Loads the virtio/9p modules listed in
+#   /modules.list (in dependency order), mounts the host root read-only over
+#   9p (tag pnroot) at /newroot, tmpfs on /tmp, /run and /var/tmp, the work
+#   tree (tag pnrepo, writable) at the same path as on the host, and the
+#   results directory (tag pnres) when it lies outside the work tree. Then it
+#   copies busybox and this script to /run/pnvm (RAM) and switch_root's to
+#   them: PID 1 must not be a binary on 9p (it once died of SIGBUS there),
+#   and the real root must be the host's tree so that the kernel's modprobe
+#   helper finds /lib/modules (chroot would not do that).
+# stage 2: PID 1 on the host's root. Mounts debugfs & co, runs
+#   $pnvm_results/vm-cmd.sh with bash as a child (its output goes to the
+#   console and to output.log), then writes the kernel log to dmesg.txt and
+#   the exit status to vm-status, and powers off.
+#
+# Settings arrive from the kernel command line as environment variables:
+# pnvm_repo, pnvm_results, pnvm_resshare (1: results has a share of its own).
+set -euo pipefail
+
+P9OPTS=trans=virtio,version=9p2000.L,msize=262144
+BB=/bin/busybox
+
+log() {
+	echo "pnvm: $*"
+}
+
+uptime_s() {
+	local up
+	read -r up _ </proc/uptime
+	echo "$up"
+}
+
+# Never returns: power the guest off (sysrq as the last resort).
+off() {
+	trap - EXIT
+	$BB sync || true
+	$BB poweroff -f || true
+	echo o >/proc/sysrq-trigger || true
+	while :; do $BB sleep 60; done
+}
+
+die() {
+	log "FATAL: $*"
+	off
+}
+
+# mount_share TAG PATH: a writable 9p share at PATH inside the new root.
+mount_share() {
+	[ -d "/newroot$2" ] || $BB mkdir -p "/newroot$2"
+	$BB mount -t 9p -o "$P9OPTS,cache=none" "$1" "/newroot$2"
+}
+
+stage1() {
+	$BB mount -t proc proc /proc
+	$BB mount -t sysfs sysfs /sys
+	$BB mount -t devtmpfs devtmpfs /dev
+	exec </dev/console >/dev/console 2>&1
+	log "stage 1 on $($BB uname -r) at uptime $(uptime_s)"
+
+	local mod
+	while read -r mod; do
+		$BB insmod "/lib/modules/$mod"
+	done </modules.list
+
+	# The host's root: read-only, so the guest may cache it freely.
+	$BB mount -t 9p -o "ro,$P9OPTS,cache=loose" pnroot /newroot
+	$BB mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /newroot/tmp
+	$BB mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /newroot/var/tmp
+	$BB mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /newroot/run
+	mount_share pnrepo "${pnvm_repo:?}"
+	if [ "${pnvm_resshare:-0}" = 1 ]; then
+		mount_share pnres "${pnvm_results:?}"
+	fi
+
+	$BB mkdir -p /newroot/run/pnvm
+	$BB cp /bin/busybox /init /newroot/run/pnvm/
+	local fs
+	for fs in dev proc sys; do
+		$BB mount --move "/$fs" "/newroot/$fs"
+	done
+	trap - EXIT
+	exec $BB switch_root /newroot /run/pnvm/busybox sh /run/pnvm/init --stage2
+}
+
+stage2() {
+	BB=/run/pnvm/busybox
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	export HOME=/root
+	local res="${pnvm_results:?}"
+
+	# Conveniences the tests may use; none of them is essential.
+	$BB mkdir -p /dev/pts /dev/shm
+	$BB mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts || true
+	$BB mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /dev/shm || true
+	$BB ln -sf /proc/self/fd /dev/fd
+	$BB ln -sf /proc/self/fd/0 /dev/stdin
+	$BB ln -sf /proc/self/fd/1 /dev/stdout
+	$BB ln -sf /proc/self/fd/2 /dev/stderr
+	$BB mount -t debugfs debugfs /sys/kernel/debug || true
+	$BB mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+	$BB mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || true
+	$BB mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
+	$BB hostname podnet-vm
+	$BB ip link set lo up
+	# Keep the (slow, emulated) serial console to warnings and worse while
+	# the command runs; dmesg.txt gets everything.
+	$BB dmesg -n 5
+
+	cd "${pnvm_repo:?}"
+	local start
+	start=$(uptime_s)
+	log "command start at uptime $start"
+	echo "boot_to_command $start" >"$res/vm-times"
+	{
+		crc=0
+		bash "$res/vm-cmd.sh" </dev/null || crc=$?
+		echo "$crc" >/run/pnvm/rc
+	} 2>&1 | $BB tee "$res/output.log" || true
+	local rc=255 end
+	[ -s /run/pnvm/rc ] && read -r rc </run/pnvm/rc
+	end=$(uptime_s)
+	echo "command_end $end" >>"$res/vm-times"
+	$BB dmesg -n 7
+	log "command exit status $rc at uptime $end"
+
+	$BB dmesg >"$res/dmesg.txt"
+	echo "$rc" >"$res/vm-status"
+	log "powering off"
+	off
+}
+
+trap 'die "init script failed"' EXIT
+if [ "${1-}" = --stage2 ]; then
+	stage2
+else
+	stage1
+fi

@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh [-v] [--kernel KVER] [--results DIR] [--timeout SEC] -- COMMAND [ARG...]
+#
+# Boot Debian's kernel /boot/vmlinuz-KVER under qemu (TCG) on the host's own
+# root filesystem (read-only 9p) with this work tree shared writable at the
+# same path, run COMMAND from the work tree's top directory as root, and
+# power off. Everything the module needs runs here: the host cannot load
+# modules.
+#
+#   --kernel KVER   kernel to boot (default: the newest of scripts/kernels.sh)
+#   --results DIR   where the run's files go (default: results/KVER in the
+#                   work tree); created if missing, and shared with the guest
+#   --timeout SEC   kill a guest still running after SEC s (default 1500)
+#   -v              stream the serial console to stdout while the guest runs
+#
+# Files in DIR: vm-cmd.sh (the command as the guest runs it), output.log
+# (its stdout+stderr), vm-status (its exit status), vm-times (guest uptime
+# at the start and end of the command), dmesg.txt (the guest's kernel log),
+# console.log (the serial console), dmesg-check.txt (check-dmesg.sh's
+# verdict). Without -v, output.log is printed to stdout after the run.
+#
+# In the guest: cwd is the work tree; PATH is the host's; /tmp, /run,
+# /var/tmp are tmpfs; debugfs is mounted; modules autoload from the host's
+# /lib/modules. The command sees PODNET_RESULTS (DIR), PODNET_KVER,
+# PODNET_REPO, PODNET_IN_VM=1, and every PODNET_* variable of the caller.
+#
+# Exit status: the command's, or 1 when the guest reported none (boot
+# failure, panic, timeout), or 1 when the command succeeded but
+# check-dmesg.sh found a kernel problem in the guest's log.
+#
+# Environment: PODNET_CACHE (default /var/cache/podnet; the initramfs is
+# cached in $PODNET_CACHE/initramfs/KVER.cpio.gz), PODNET_VM_APPEND (extra
+# kernel command line, e.g. panic_on_warn=1).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+repo=$(cd "$here/.." && pwd -P)
+PATH=$PATH:/usr/sbin:/sbin
+
+usage() {
+	sed -n '4,24s/^# \{0,1\}//p' "$0" >&2
+	exit 2
+}
+
+kver=
+results=
+tmo=${PODNET_VM_TIMEOUT:-1500}
+verbose=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel) kver=${2:?--kernel needs a version}; shift 2 ;;
+	--results) results=${2:?--results needs a directory}; shift 2 ;;
+	--timeout) tmo=${2:?--timeout needs seconds}; shift 2 ;;
+	-v|--verbose) verbose=1; shift ;;
+	-h|--help) usage ;;
+	--) shift; break ;;
+	*) echo "vm.sh: unexpected argument '$1' (the command goes after --)" >&2; usage ;;
+	esac
+done
+[ $# -gt 0 ] || { echo "vm.sh: no command given" >&2; usage; }
+[[ "$tmo" =~ ^[0-9]+$ ]] || { echo "vm.sh: bad --timeout '$tmo'" >&2; exit 2; }
+
+if [ -z "$kver" ]; then
+	kver=$("$here/kernels.sh" | tail -n 1)
+	[ -n "$kver" ] || { echo "vm.sh: no usable kernel installed (scripts/kernels.sh)" >&2; exit 2; }
+fi
+kernel=/boot/vmlinuz-$kver
+[ -r "$kernel" ] || { echo "vm.sh: no readable $kernel" >&2; exit 2; }
+[ -d "/lib/modules/$kver" ] || { echo "vm.sh: no /lib/modules/$kver" >&2; exit 2; }
+
+results=${results:-$repo/results/$kver}
+mkdir -p "$results"
+results=$(cd "$results" && pwd -P)
+# Paths travel on the kernel command line and in qemu's option syntax.
+for p in "$repo" "$results"; do
+	[[ "$p" =~ ^/[A-Za-z0-9._/+@=-]*$ ]] ||
+		{ echo "vm.sh: path '$p' has characters the VM plumbing cannot carry" >&2; exit 2; }
+done
+resshare=1
+case "$results/" in "$repo"/*) resshare=0 ;; esac
+
+# --- the initramfs: busybox + the modules that bring up virtio-9p ----------
+
+cache=${PODNET_CACHE:-/var/cache/podnet}/initramfs
+initrd=$cache/$kver.cpio.gz
+busybox=/bin/busybox
+
+module_plan() {
+	local m
+	for m in virtio_pci 9pnet_virtio 9p; do
+		modprobe -S "$kver" --show-depends "$m"
+	done
+}
+
+build_initrd() {
+	local op path name
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	mkdir -p "$tmp"/{bin,dev,proc,sys,newroot,lib/modules}
+	cp "$busybox" "$tmp/bin/busybox"
+	[ "$(id -u)" -ne 0 ] || mknod -m 600 "$tmp/dev/console" c 5 1
+	: >"$tmp/modules.list"
+	while read -r op path _; do
+		[ "$op" = insmod ] || continue
+		name=$(basename "$path")
+		name=${name%.xz}; name=${name%.zst}; name=${name%.gz}
+		grep -qxF "$name" "$tmp/modules.list" && continue
+		case "$path" in
+		*.xz) xz -dc "$path" ;;
+		*.zst) zstd -dc "$path" ;;
+		*.gz) gzip -dc "$path" ;;
+		*) cat "$path" ;;
+		esac >"$tmp/lib/modules/$name"
+		echo "$name" >>"$tmp/modules.list"
+	done < <(module_plan)
+	install -m 0755 "$here/vm-init.sh" "$tmp/init"
+	mkdir -p "$cache"
+	(cd "$tmp" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 >"$initrd.$$"
+	mv -f "$initrd.$$" "$initrd"
+	rm -rf "$tmp"
+	trap - EXIT
+}
+
+if readelf -l "$busybox" 2>/dev/null | grep -q 'program interpreter'; then
+	echo "vm.sh: $busybox is not static (install busybox-static)" >&2
+	exit 2
+fi
+key=$({
+	cat "$here/vm.sh" "$here/vm-init.sh"
+	module_plan
+	stat -L -c '%n %s %Y' "$busybox" "/lib/modules/$kver/modules.dep"
+} | sha256sum | cut -d' ' -f1)
+if [ ! -s "$initrd" ] || [ "$(cat "$initrd.key" 2>/dev/null)" != "$key" ]; then
+	echo "vm.sh: building $initrd" >&2
+	build_initrd
+	echo "$key" >"$initrd.key"
+fi
+
+# --- the command, as the guest runs it ---------------------------------------
+
+rm -f "$results"/{vm-cmd.sh,vm-status,vm-times,output.log,dmesg.txt,console.log,dmesg-check.txt}
+{
+	echo "# generated by scripts/vm.sh; run by bash in the guest"
+	for name in $(compgen -e | grep '^PODNET_' || true); do
+		case "$name" in PODNET_RESULTS|PODNET_KVER|PODNET_REPO|PODNET_IN_VM) continue ;; esac
+		printf 'export %s=%q\n' "$name" "${!name}"
+	done
+	printf 'export PODNET_RESULTS=%q PODNET_KVER=%q PODNET_REPO=%q PODNET_IN_VM=1\n' \
+		"$results" "$kver" "$repo"
+	printf 'cd %q || exit 125\n' "$repo"
+	printf 'exec'
+	printf ' %q' "$@"
+	printf '\n'
+} >"$results/vm-cmd.sh"
+
+# --- boot ---------------------------------------------------------------------
+
+append="console=ttyS0 panic=-1 oops=panic"
+append+=" pnvm_repo=$repo pnvm_results=$results pnvm_resshare=$resshare"
+append+=${PODNET_VM_APPEND:+ $PODNET_VM_APPEND}
+
+qemu=(qemu-system-x86_64
+	-accel "tcg,thread=multi" -smp 2 -cpu max -m 2048
+	-nographic -no-reboot -nic none
+	-kernel "$kernel" -initrd "$initrd" -append "$append"
+	-fsdev "local,id=fsroot,path=/,readonly=on,multidevs=remap,security_model=none"
+	-device "virtio-9p-pci,fsdev=fsroot,mount_tag=pnroot"
+	-fsdev "local,id=fsrepo,path=$repo,multidevs=remap,security_model=none"
+	-device "virtio-9p-pci,fsdev=fsrepo,mount_tag=pnrepo")
+if [ "$resshare" = 1 ]; then
+	qemu+=(-fsdev "local,id=fsres,path=$results,multidevs=remap,security_model=none"
+		-device "virtio-9p-pci,fsdev=fsres,mount_tag=pnres")
+fi
+
+t0=$(date +%s.%N)
+qrc=0
+if [ "$verbose" = 1 ]; then
+	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$results/console.log" ||
+		qrc=${PIPESTATUS[0]}
+else
+	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' >"$results/console.log" ||
+		qrc=${PIPESTATUS[0]}
+fi
+t1=$(date +%s.%N)
+
+# --- verdict ------------------------------------------------------------------
+
+[ "$verbose" = 1 ] || [ ! -f "$results/output.log" ] || cat "$results/output.log"
+
+rc=1
+status=$(cat "$results/vm-status" 2>/dev/null || true)
+if [[ "$status" =~ ^[0-9]+$ ]]; then
+	rc=$status
+else
+	case "$qrc" in
+	124|137) why="timed out after $tmo s" ;;
+	*) why="qemu exit status $qrc" ;;
+	esac
+	echo "vm.sh: $kver: the guest reported no exit status ($why); console.log ends with:" >&2
+	tail -n 40 "$results/console.log" >&2 || true
+fi
+
+log=$results/dmesg.txt
+[ -s "$log" ] || log=$results/console.log
+if ! "$here/check-dmesg.sh" "$log" >"$results/dmesg-check.txt" 2>&1; then
+	cat "$results/dmesg-check.txt" >&2
+	[ "$rc" -ne 0 ] || rc=1
+fi
+
+boot=$(sed -n 's/^boot_to_command //p' "$results/vm-times" 2>/dev/null || true)
+echo "vm.sh: $kver: exit status ${status:-none}, boot to command ${boot:-?} s," \
+	"wall time $(printf '%.1f' "$(bc <<<"$t1 - $t0")") s, results in $results" >&2
+exit "$rc"

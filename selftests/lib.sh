@@ -1,0 +1,564 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# podnet selftests: the shared topology builder and helpers.
+#
+# Source it from a test script (set -u, not -e):
+#
+#	. "$(dirname "$(readlink -f "$0")")/lib.sh"
+#
+# The topology (Documentation: design.md "Test topology"):
+#
+#	ul:  bridge br0, one port ul-nN per node                (the underlay)
+#	nN:  eth0 192.168.1.N/24 (veth into ul/br0)             (a node)
+#	     cni0 bridge 10.244.N.1/24 fd00:244:N::1/64          (flannel layout)
+#	     pn0 (podnetctl link add pn0 dev eth0 local 192.168.1.N)
+#	     ip route 10.244.0.0/16 dev pn0, fd00:244::/32 dev pn0
+#	     podnetctl route 10.244.M.0/24 + fd00:244:M::/64 via 192.168.1.M
+#	     forwarding on (IPv4 and IPv6)
+#	pNa, pNb: pods, eth0 (veth, node end vethNa/vethNb enslaved to cni0)
+#	     10.244.N.10/.11 (/24), fd00:244:N::10/::11 (/64), default via .1/::1,
+#	     MTU 1450 like flannel's CNI config (the node-side veths too)
+#
+# Pods sit on a local bridge cni0 (as flannel's bridge CNI plugin does), not
+# on veth host routes: the node's own PodCIDR is on-link on cni0, every other
+# 10.244/16 and fd00:244::/32 destination goes to pn0.
+#
+# Every namespace name carries the suffix "-$$" (PN_SUFFIX) and an exit trap
+# deletes all of them; the root namespace is never configured.
+
+# Variables here are used by the scripts that source this file.
+# shellcheck disable=SC2034
+
+PN_LIB_DIR=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+PN_TOP=$(dirname "$PN_LIB_DIR")
+PODNETCTL=${PODNETCTL:-$PN_TOP/userspace/podnetctl}
+PODNET_KO=${PODNET_KO:-$PN_TOP/build/$(uname -r)/podnet.ko}
+PNUTIL=$PN_LIB_DIR/pnutil.py
+if [ -x /usr/bin/python3 ]; then
+	PYTHON=${PYTHON:-/usr/bin/python3}
+else
+	PYTHON=${PYTHON:-python3}
+fi
+PN_SUFFIX=${PN_SUFFIX:-$$}
+PN_NODES=${PN_NODES:-3}
+PN_PORT=8472
+PN_VNI=1
+PN_TMP=
+PN_NETNS=()
+PN_BGPIDS=()
+export LC_ALL=C
+
+# ---------------------------------------------------------------- KTAP ----
+
+KTAP_N=0
+KTAP_PLAN=0
+KTAP_PASS=0
+KTAP_FAIL=0
+KTAP_SKIP=0
+
+ktap_plan()
+{
+	KTAP_PLAN=$1
+	echo "TAP version 13"
+	echo "1..$KTAP_PLAN"
+}
+
+ktap_info()
+{
+	local line
+
+	while IFS= read -r line; do
+		echo "# $line"
+	done <<< "$*"
+}
+
+# ktap_info of a file's content, at most $2 lines (default 20)
+ktap_info_file()
+{
+	local f=$1 max=${2:-20}
+
+	[ -s "$f" ] || return 0
+	head -n "$max" "$f" | sed 's/^/# /'
+}
+
+ktap_ok()
+{
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_PASS=$((KTAP_PASS + 1))
+	echo "ok $KTAP_N $*"
+}
+
+ktap_fail()
+{
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_FAIL=$((KTAP_FAIL + 1))
+	echo "not ok $KTAP_N $*"
+}
+
+# ktap_skip DESC REASON
+ktap_skip()
+{
+	KTAP_N=$((KTAP_N + 1))
+	KTAP_SKIP=$((KTAP_SKIP + 1))
+	echo "ok $KTAP_N $1 # SKIP $2"
+}
+
+# ktap_result DESC RC: ok when RC is 0
+ktap_result()
+{
+	if [ "$2" -eq 0 ]; then
+		ktap_ok "$1"
+	else
+		ktap_fail "$1"
+	fi
+}
+
+# ktap_check DESC CMD...: run CMD, ok when it succeeds; its output is shown
+# as diagnostics when it fails.
+ktap_check()
+{
+	local desc=$1 out rc
+
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	[ $rc -eq 0 ] || ktap_info "$desc: '$*' exited $rc${out:+: $out}"
+	ktap_result "$desc" $rc
+}
+
+# ktap_skip_rest REASON: the remaining planned points are skipped.
+ktap_skip_rest()
+{
+	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do
+		ktap_skip "test point $((KTAP_N + 1))" "$1"
+	done
+}
+
+# ktap_finish: close the plan (a missing point is a failure) and exit
+# 0 all passed, 1 something failed, 4 everything skipped.
+ktap_finish()
+{
+	while [ "$KTAP_N" -lt "$KTAP_PLAN" ]; do
+		ktap_fail "test point $((KTAP_N + 1)) not reached"
+	done
+	echo "# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL skip:$KTAP_SKIP"
+	if [ "$KTAP_FAIL" -gt 0 ] || [ "$KTAP_N" -gt "$KTAP_PLAN" ]; then
+		exit 1
+	fi
+	if [ "$KTAP_SKIP" -gt 0 ] && [ "$KTAP_PASS" -eq 0 ]; then
+		exit 4
+	fi
+	exit 0
+}
+
+# ktap_skip_all REASON: nothing can run here; every point is skipped.
+ktap_skip_all()
+{
+	ktap_info "SKIP: $1"
+	ktap_skip_rest "$1"
+	ktap_finish
+}
+
+# ------------------------------------------------------------- helpers ----
+
+ns_exec()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+node_ns() { echo "pn-n$1-$PN_SUFFIX"; }
+pod_ns() { echo "pn-p$1$2-$PN_SUFFIX"; }
+UL_NS="pn-ul-$PN_SUFFIX"
+
+# pod_ip4 N a|b, pod_ip6 N a|b, node_ip N
+pod_ip4()
+{
+	if [ "$2" = a ]; then echo "10.244.$1.10"; else echo "10.244.$1.11"; fi
+}
+
+pod_ip6()
+{
+	if [ "$2" = a ]; then echo "fd00:244:$1::10"; else echo "fd00:244:$1::11"; fi
+}
+
+node_ip() { echo "192.168.1.$1"; }
+
+# podnetctl in namespace NS: pnctl NS ARGS...
+pnctl()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$PODNETCTL" "$@"
+}
+
+# bg_run NS CMD...: a background command in NS, killed at cleanup; PID in BG_PID
+bg_run()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@" &
+	BG_PID=$!
+	PN_BGPIDS+=("$BG_PID")
+}
+
+bg_kill()
+{
+	local pid
+
+	for pid in "$@"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	return 0
+}
+
+# wait_for TIMEOUT_S CMD...: poll CMD every 0.2 s until it succeeds
+wait_for()
+{
+	local deadline=$((SECONDS + $1))
+
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+	return 0
+}
+
+# ping_ok NS DST: one reply within a few tries (the first packet may wait
+# for ARP/ND on both ends)
+ping_ok()
+{
+	local i
+
+	for i in 1 2 3; do
+		ip netns exec "$1" ping -n -q -c 1 -W 2 "$2" >/dev/null 2>&1 && return 0
+	done
+	return 1
+}
+
+# ping_fails NS DST: no reply at all to two echoes
+ping_fails()
+{
+	! ip netns exec "$1" ping -n -q -c 2 -i 0.3 -W 1 "$2" >/dev/null 2>&1
+}
+
+# ------------------------------------------------------------- cleanup ----
+
+pn_cleanup()
+{
+	local ns
+
+	[ "${#PN_BGPIDS[@]}" -eq 0 ] || bg_kill "${PN_BGPIDS[@]}"
+	PN_BGPIDS=()
+	for ns in "${PN_NETNS[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	PN_NETNS=()
+	[ -z "$PN_TMP" ] || rm -rf "$PN_TMP"
+	PN_TMP=
+}
+
+pn_on_exit()
+{
+	local rc=$?
+
+	pn_cleanup
+	exit $rc
+}
+
+trap pn_on_exit EXIT
+trap 'exit 130' INT TERM
+
+# pn_tmpdir: a private scratch directory (removed at exit), in PN_TMP
+pn_tmpdir()
+{
+	[ -n "$PN_TMP" ] || PN_TMP=$(mktemp -d /tmp/podnet-selftest.XXXXXX)
+	chmod 755 "$PN_TMP"
+}
+
+# ns_add NAME: a fresh namespace, loopback up, no IPv6 DAD (addresses are
+# usable at once), registered for cleanup
+ns_add()
+{
+	ip netns add "$1" || return 1
+	PN_NETNS+=("$1")
+	ip -n "$1" link set lo up
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 || return 1
+}
+
+# ns_del NAME: delete now (and forget it)
+ns_del()
+{
+	local i
+
+	ip netns del "$1" || return 1
+	for i in "${!PN_NETNS[@]}"; do
+		[ "${PN_NETNS[$i]}" != "$1" ] || unset 'PN_NETNS[i]'
+	done
+}
+
+# ------------------------------------------------------------ topology ----
+
+# topo_underlay: namespace ul with bridge br0
+topo_underlay()
+{
+	ns_add "$UL_NS" || return 1
+	ip -n "$UL_NS" link add br0 type bridge || return 1
+	ip -n "$UL_NS" link set br0 up
+}
+
+# underlay_attach NS IFNAME ULPORT ADDR/LEN: a veth from NS into ul/br0
+underlay_attach()
+{
+	local ns=$1 ifname=$2 ulport=$3 addr=$4
+
+	ip -n "$UL_NS" link add "$ulport" type veth peer name "$ifname" \
+		netns "$ns" || return 1
+	ip -n "$UL_NS" link set "$ulport" master br0 up || return 1
+	ip -n "$ns" addr add "$addr" dev "$ifname" || return 1
+	ip -n "$ns" link set "$ifname" up
+}
+
+# topo_node N: node namespace, underlay leg, cni0 and two pods
+topo_node()
+{
+	local n=$1 node pod p
+
+	node=$(node_ns "$n")
+	ns_add "$node" || return 1
+	ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1 || return 1
+	underlay_attach "$node" eth0 "ul-n$n" "$(node_ip "$n")/24" || return 1
+
+	ip -n "$node" link add cni0 type bridge || return 1
+	ip -n "$node" addr add "10.244.$n.1/24" dev cni0 || return 1
+	ip -n "$node" addr add "fd00:244:$n::1/64" dev cni0 nodad || return 1
+	ip -n "$node" link set cni0 up || return 1
+
+	for p in a b; do
+		pod=$(pod_ns "$n" "$p")
+		ns_add "$pod" || return 1
+		ip -n "$node" link add "veth$n$p" mtu 1450 type veth \
+			peer name eth0 mtu 1450 netns "$pod" || return 1
+		ip -n "$node" link set "veth$n$p" master cni0 up || return 1
+		ip -n "$pod" addr add "$(pod_ip4 "$n" "$p")/24" dev eth0 || return 1
+		ip -n "$pod" addr add "$(pod_ip6 "$n" "$p")/64" dev eth0 nodad || return 1
+		ip -n "$pod" link set eth0 up || return 1
+		ip -n "$pod" route add default via "10.244.$n.1" || return 1
+		ip -n "$pod" -6 route add default via "fd00:244:$n::1" || return 1
+	done
+}
+
+# topo_podnet N: pn0 on node N, the cluster routes, a PodCIDR route per
+# other node
+topo_podnet()
+{
+	local n=$1 m node
+
+	node=$(node_ns "$n")
+	pnctl "$node" link add pn0 dev eth0 local "$(node_ip "$n")" || return 1
+	ip -n "$node" link set pn0 up || return 1
+	ip -n "$node" route add 10.244.0.0/16 dev pn0 || return 1
+	ip -n "$node" -6 route add fd00:244::/32 dev pn0 || return 1
+	for ((m = 1; m <= PN_NODES; m++)); do
+		[ "$m" -ne "$n" ] || continue
+		topo_routes "$n" "$m" add || return 1
+	done
+}
+
+# topo_routes N M add|del: node N's routes to node M's PodCIDRs
+topo_routes()
+{
+	local node
+
+	node=$(node_ns "$1")
+	pnctl "$node" route "$3" "10.244.$2.0/24" via "$(node_ip "$2")" dev pn0 &&
+	pnctl "$node" route "$3" "fd00:244:$2::/64" via "$(node_ip "$2")" dev pn0
+}
+
+# topo_create: the whole topology of design.md (PN_NODES nodes)
+topo_create()
+{
+	local n
+
+	topo_underlay || return 1
+	for ((n = 1; n <= PN_NODES; n++)); do
+		topo_node "$n" || return 1
+	done
+	for ((n = 1; n <= PN_NODES; n++)); do
+		topo_podnet "$n" || return 1
+	done
+}
+
+# topo_create_or_bail: topo_create, or fail the remaining points and exit
+topo_create_or_bail()
+{
+	local log rc
+
+	pn_tmpdir
+	log=$PN_TMP/topo.log
+	topo_create > "$log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		ktap_info "topology setup failed:"
+		ktap_info_file "$log" 40
+		ktap_fail "topology setup"
+		ktap_finish
+	fi
+}
+
+# ------------------------------------------------------------- module -----
+
+# podnet_load: make sure the module is in (the VM only: the host cannot load
+# modules)
+podnet_load()
+{
+	if lsmod 2>/dev/null | grep -q '^podnet '; then
+		return 0
+	fi
+	[ -r /proc/modules ] || { echo "kernel without module support" >&2; return 1; }
+	[ -f "$PODNET_KO" ] || { echo "$PODNET_KO not built" >&2; return 1; }
+	modprobe udp_tunnel || return 1
+	modprobe ip6_udp_tunnel || return 1
+	insmod "$PODNET_KO"
+}
+
+# podnet_require: root, the module, podnetctl, or skip the whole script
+podnet_require()
+{
+	local err
+
+	[ "$(id -u)" -eq 0 ] || ktap_skip_all "needs root"
+	ip netns add "pn-probe-$PN_SUFFIX" 2>/dev/null ||
+		ktap_skip_all "cannot create network namespaces"
+	ip netns del "pn-probe-$PN_SUFFIX"
+	[ -x "$PODNETCTL" ] || ktap_skip_all "$PODNETCTL not built"
+	err=$(podnet_load 2>&1) || ktap_skip_all "podnet module not loadable: $err"
+}
+
+# dmesg_mark: a line in the kernel log, to check only what follows
+dmesg_mark()
+{
+	DMESG_MARK="podnet-selftest: $1 $PN_SUFFIX $RANDOM"
+	echo "$DMESG_MARK" > /dev/kmsg 2>/dev/null
+}
+
+# dmesg_since_mark FILE: the kernel log after the last dmesg_mark
+dmesg_since_mark()
+{
+	dmesg | awk -v m="${DMESG_MARK:-}" 'm != "" && index($0, m) { n = NR } { l[NR] = $0 }
+		END { for (i = n + 1; i <= NR; i++) print l[i] }' > "$1"
+}
+
+# dmesg_clean FILE: no oops, BUG, WARNING, leak or lockdep report in FILE
+# (the harness's scripts/check-dmesg.sh --all, and a few more patterns:
+# a netdev reference leak shows as "unregister_netdevice: waiting")
+DMESG_BAD='BUG:|WARNING:|Oops|general protection|Call Trace|KASAN|UBSAN|kmemleak|RCU stall|rcu_sched detected|possible circular|possible recursive|inconsistent lock|refcount_t|unregister_netdevice: waiting|list_add corruption|list_del corruption|kernel panic|stack-protector|double free|use-after-free'
+dmesg_clean()
+{
+	local f=$1 rc=0
+
+	if [ -x "$PN_TOP/scripts/check-dmesg.sh" ]; then
+		"$PN_TOP/scripts/check-dmesg.sh" --all "$f" || rc=1
+	fi
+	if grep -E "$DMESG_BAD" "$f"; then
+		rc=1
+	fi
+	return $rc
+}
+
+# ------------------------------------------------------------ counters ----
+
+# is_num STR: STR is a decimal number
+is_num()
+{
+	[[ $1 =~ ^[0-9]+$ ]]
+}
+
+# pn_stat NS NAME [DEV]: a device counter from podnetctl -j -s show
+pn_stat()
+{
+	pnctl "$1" -j -s show dev "${3:-pn0}" | "$PYTHON" "$PNUTIL" json-get "${3:-pn0}" "$2"
+}
+
+# pn_peer_stat NS PEER NAME [DEV]: a peer counter from podnetctl -j -s peer show
+pn_peer_stat()
+{
+	pnctl "$1" -j -s peer show dev "${4:-pn0}" | "$PYTHON" "$PNUTIL" json-get "$2" "$3"
+}
+
+# pn_attr NS NAME [DEV]: a device attribute (vni, port, mtu, ...) from -j show
+pn_attr()
+{
+	pnctl "$1" -j show dev "${3:-pn0}" | "$PYTHON" "$PNUTIL" json-get "${3:-pn0}" "$2"
+}
+
+# pn_vtep_mac NS [DEV]: the device's vtep mac
+pn_vtep_mac()
+{
+	pnctl "$1" -j show dev "${2:-pn0}" |
+		"$PYTHON" "$PNUTIL" json-get "${2:-pn0}" vtep_mac vtep-mac vtepmac mac address
+}
+
+# link_mtu NS DEV: the MTU from ip -j link show
+link_mtu()
+{
+	ip -n "$1" -j link show dev "$2" | "$PYTHON" "$PNUTIL" json-get "$2" mtu
+}
+
+# snmp NS PROTO FIELD: one counter of /proc/net/snmp (Icmp InEchos, ...) or
+# /proc/net/snmp6 (PROTO "6", FIELD Icmp6InEchos)
+snmp()
+{
+	if [ "$2" = 6 ]; then
+		# shellcheck disable=SC2016
+		ip netns exec "$1" awk -v f="$3" '$1 == f { print $2 }' /proc/net/snmp6
+	else
+		# shellcheck disable=SC2016
+		ip netns exec "$1" awk -v p="$2:" -v f="$3" '
+			$1 == p && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+			$1 == p && h { print $c[f]; exit }' /proc/net/snmp
+	fi
+}
+
+# ------------------------------------------------------------- capture ----
+
+# capture_start NS IFNAME FILE [FILTER...]: tcpdump into FILE (pcap) until
+# capture_stop; waits until tcpdump listens. PID in CAPTURE_PID.
+capture_start()
+{
+	local ns=$1 ifname=$2 file=$3
+
+	shift 3
+	rm -f "$file" "$file.err"
+	ip netns exec "$ns" tcpdump -Z root -i "$ifname" -nn -U --immediate-mode -s 0 \
+		-w "$file" "$@" 2> "$file.err" &
+	CAPTURE_PID=$!
+	PN_BGPIDS+=("$CAPTURE_PID")
+	if ! wait_for 30 grep -q 'listening on' "$file.err"; then
+		cat "$file.err" >&2
+		return 1
+	fi
+}
+
+capture_stop()
+{
+	sleep 0.5
+	kill -INT "$CAPTURE_PID" 2>/dev/null
+	wait "$CAPTURE_PID" 2>/dev/null
+	return 0
+}
+
+# pcap_decode FILE: pnutil pcap-vxlan lines (see pnutil.py)
+pcap_decode()
+{
+	"$PYTHON" "$PNUTIL" pcap-vxlan "$1" "$PN_PORT"
+}

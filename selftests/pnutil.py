@@ -1,0 +1,288 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""podnet selftests: small helpers that are easier in Python than in shell.
+
+  json-get KEY NAME [NAME...]   read JSON on stdin, print the value of the
+                                first NAME found inside the object that KEY
+                                identifies (an object with a string value
+                                equal to KEY, e.g. "ifname": "pn0" or
+                                "address": "192.168.1.2"); the whole
+                                document when no object matches KEY
+  pcap-vxlan FILE [PORT]        one line per IP packet of a pcap file:
+                                "vxlan VNI OUTER-SRC OUTER-DST INNER-SRC
+                                INNER-DST INNER-PROTO INNER-DST-MAC" for
+                                UDP to PORT (8472), else
+                                "plain SRC DST PROTO"
+  send-vxlan OPTIONS            send hand-built VXLAN packets carrying an
+                                Ethernet + ICMP echo request
+  tcp-recv ADDR PORT FILE       accept one TCP connection, write what it
+                                sends to FILE
+  tcp-send ADDR PORT FILE       connect, send FILE, close
+"""
+
+import argparse
+import json
+import socket
+import struct
+import sys
+import time
+
+
+# ------------------------------------------------------------ json-get ----
+
+def _objects_with(doc, key):
+    """Every dict (depth first) with a scalar value equal to key."""
+    if isinstance(doc, dict):
+        if any(isinstance(v, (str, int)) and str(v) == key
+               for v in doc.values()):
+            yield doc
+        for v in doc.values():
+            yield from _objects_with(v, key)
+    elif isinstance(doc, list):
+        for v in doc:
+            yield from _objects_with(v, key)
+
+
+def _find(doc, names):
+    """The value of the first of names, breadth first."""
+    queue = [doc]
+    while queue:
+        o = queue.pop(0)
+        if isinstance(o, dict):
+            for n in names:
+                if n in o and not isinstance(o[n], (dict, list)):
+                    return o[n]
+            queue.extend(o.values())
+        elif isinstance(o, list):
+            queue.extend(o)
+    return None
+
+
+def json_get(args):
+    text = sys.stdin.read()
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        sys.stderr.write(f"json-get: not JSON ({e}): {text[:300]!r}\n")
+        return 1
+    for obj in _objects_with(doc, args.key):
+        v = _find(obj, args.names)
+        if v is not None:
+            print(v)
+            return 0
+    v = _find(doc, args.names)
+    if v is not None:
+        print(v)
+        return 0
+    sys.stderr.write(f"json-get: no {'/'.join(args.names)} for {args.key} "
+                     f"in {text[:400]}\n")
+    return 1
+
+
+# ---------------------------------------------------------- pcap-vxlan ----
+
+def _ip_str(b):
+    if len(b) == 4:
+        return socket.inet_ntop(socket.AF_INET, b)
+    return socket.inet_ntop(socket.AF_INET6, b)
+
+
+def _l3(data, ethertype):
+    """(src, dst, proto, payload) of an IPv4/IPv6 packet, or None."""
+    if ethertype == 0x0800 and len(data) >= 20:
+        ihl = (data[0] & 0xf) * 4
+        return _ip_str(data[12:16]), _ip_str(data[16:20]), data[9], data[ihl:]
+    if ethertype == 0x86dd and len(data) >= 40:
+        return _ip_str(data[8:24]), _ip_str(data[24:40]), data[6], data[40:]
+    return None
+
+
+def pcap_vxlan(args):
+    with open(args.file, 'rb') as f:
+        data = f.read()
+    if len(data) < 24:
+        return 0
+    magic = struct.unpack('<I', data[:4])[0]
+    if magic in (0xa1b2c3d4, 0xa1b23c4d):
+        endian = '<'
+    elif magic in (0xd4c3b2a1, 0x4d3cb2a1):
+        endian = '>'
+    else:
+        sys.stderr.write("pcap-vxlan: not a pcap file\n")
+        return 1
+    linktype = struct.unpack(endian + 'I', data[20:24])[0]
+    off = 24
+    while off + 16 <= len(data):
+        _, _, caplen, _ = struct.unpack(endian + 'IIII', data[off:off + 16])
+        pkt = data[off + 16:off + 16 + caplen]
+        off += 16 + caplen
+        if linktype == 1:           # Ethernet
+            if len(pkt) < 14:
+                continue
+            et = struct.unpack('!H', pkt[12:14])[0]
+            pkt = pkt[14:]
+        elif linktype == 113:       # Linux cooked (any)
+            et = struct.unpack('!H', pkt[14:16])[0]
+            pkt = pkt[16:]
+        else:
+            continue
+        outer = _l3(pkt, et)
+        if not outer:
+            continue
+        udp = outer[3]
+        if (outer[2] != 17 or len(udp) < 16 or
+                struct.unpack('!H', udp[2:4])[0] != args.port):
+            print('plain', outer[0], outer[1], outer[2])
+            continue
+        vx = udp[8:16]
+        vni = struct.unpack('!I', vx[4:8])[0] >> 8
+        inner_eth = udp[16:]
+        if len(inner_eth) < 14:
+            print('vxlan', vni, outer[0], outer[1], '-', '-', '-', '-')
+            continue
+        dmac = ':'.join('%02x' % b for b in inner_eth[:6])
+        inner = _l3(inner_eth[14:], struct.unpack('!H', inner_eth[12:14])[0])
+        if not inner:
+            print('vxlan', vni, outer[0], outer[1], '-', '-', '-', dmac)
+            continue
+        print('vxlan', vni, outer[0], outer[1], inner[0], inner[1], inner[2],
+              dmac)
+    return 0
+
+
+# ---------------------------------------------------------- send-vxlan ----
+
+def _csum(b):
+    if len(b) % 2:
+        b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def _echo(src, dst, ident, seq, payload):
+    """An IPv4 or IPv6 ICMP echo request, checksums valid."""
+    if ':' not in src:
+        icmp = struct.pack('!BBHHH', 8, 0, 0, ident, seq) + payload
+        icmp = icmp[:2] + struct.pack('!H', _csum(icmp)) + icmp[4:]
+        hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(icmp), ident,
+                          0x4000, 64, 1, 0, socket.inet_aton(src),
+                          socket.inet_aton(dst))
+        hdr = hdr[:10] + struct.pack('!H', _csum(hdr)) + hdr[12:]
+        return 0x0800, hdr + icmp
+    s6 = socket.inet_pton(socket.AF_INET6, src)
+    d6 = socket.inet_pton(socket.AF_INET6, dst)
+    icmp = struct.pack('!BBHHH', 128, 0, 0, ident, seq) + payload
+    pseudo = s6 + d6 + struct.pack('!I3xB', len(icmp), 58)
+    icmp = icmp[:2] + struct.pack('!H', _csum(pseudo + icmp)) + icmp[4:]
+    hdr = struct.pack('!IHBB', 0x60000000, len(icmp), 58, 64) + s6 + d6
+    return 0x86dd, hdr + icmp
+
+
+def send_vxlan(args):
+    mac = bytes(int(x, 16) for x in args.mac.split(':'))
+    smac = bytes(int(x, 16) for x in args.src_mac.split(':'))
+    fam = socket.AF_INET6 if ':' in args.src else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind((args.src, 0))
+    for seq in range(1, args.count + 1):
+        et, ip = _echo(args.inner_src, args.inner_dst, args.id, seq,
+                       b'podnet-selftest' + bytes(16))
+        if args.ethertype is not None:
+            et = args.ethertype
+        eth = mac + smac + struct.pack('!H', et)
+        vxlan = struct.pack('!II', 0x08000000, args.vni << 8)
+        pkt = vxlan + eth + ip
+        if args.truncate is not None:
+            pkt = pkt[:args.truncate]
+        s.sendto(pkt, (args.dst, args.port))
+        time.sleep(args.interval)
+    return 0
+
+
+# ------------------------------------------------------------- tcp-* ------
+
+def _family(addr):
+    return socket.AF_INET6 if ':' in addr else socket.AF_INET
+
+
+def tcp_recv(args):
+    ls = socket.socket(_family(args.addr), socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((args.addr, args.port))
+    ls.listen(1)
+    ls.settimeout(args.timeout)
+    c, _ = ls.accept()
+    c.settimeout(args.timeout)
+    with open(args.file, 'wb') as f:
+        while True:
+            b = c.recv(1 << 16)
+            if not b:
+                break
+            f.write(b)
+    c.close()
+    return 0
+
+
+def tcp_send(args):
+    s = socket.create_connection((args.addr, args.port), timeout=args.timeout)
+    with open(args.file, 'rb') as f:
+        while True:
+            b = f.read(1 << 16)
+            if not b:
+                break
+            s.sendall(b)
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)
+    s.close()
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawTextHelpFormatter)
+    sub = p.add_subparsers(dest='cmd', required=True)
+
+    c = sub.add_parser('json-get')
+    c.add_argument('key')
+    c.add_argument('names', nargs='+')
+    c.set_defaults(fn=json_get)
+
+    c = sub.add_parser('pcap-vxlan')
+    c.add_argument('file')
+    c.add_argument('port', nargs='?', type=int, default=8472)
+    c.set_defaults(fn=pcap_vxlan)
+
+    c = sub.add_parser('send-vxlan')
+    c.add_argument('--src', required=True, help='outer source (bound)')
+    c.add_argument('--dst', required=True, help='outer destination')
+    c.add_argument('--port', type=int, default=8472)
+    c.add_argument('--vni', type=int, default=1)
+    c.add_argument('--mac', required=True, help='inner destination mac')
+    c.add_argument('--src-mac', default='02:00:00:00:be:ef')
+    c.add_argument('--inner-src', required=True)
+    c.add_argument('--inner-dst', required=True)
+    c.add_argument('--id', type=int, default=0x5e1f)
+    c.add_argument('--count', type=int, default=1)
+    c.add_argument('--interval', type=float, default=0.05)
+    c.add_argument('--ethertype', type=lambda x: int(x, 0),
+                   help='inner ethertype (default: from the inner packet)')
+    c.add_argument('--truncate', type=int,
+                   help='send only the first N bytes of the UDP payload')
+    c.set_defaults(fn=send_vxlan)
+
+    for name, fn in (('tcp-recv', tcp_recv), ('tcp-send', tcp_send)):
+        c = sub.add_parser(name)
+        c.add_argument('addr')
+        c.add_argument('port', type=int)
+        c.add_argument('file')
+        c.add_argument('--timeout', type=float, default=60)
+        c.set_defaults(fn=fn)
+
+    args = p.parse_args()
+    return args.fn(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The route table of pn0 (on node n1): deleting a PodCIDR route makes it
+# unreachable (the pod gets an ICMP unreachable, tx_no_route counts it),
+# adding it back restores it, deleting a peer deletes its routes, route get
+# answers the longest match (and traffic follows it), and every bad input
+# is refused with a message and leaves the table unchanged.
+
+# Test helpers are called through ktap_check, which shellcheck cannot see.
+# shellcheck disable=SC2317
+
+set -u
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+ktap_plan 60
+podnet_require
+topo_create_or_bail
+
+N1=$(node_ns 1)
+P1A=$(pod_ns 1 a)
+pn_tmpdir
+
+# has_route NS PREFIX VIA: route show lists PREFIX via VIA
+has_route()
+{
+	pnctl "$1" route show dev pn0 | grep -F -- "$2" | grep -qF -- "$3"
+}
+
+# no_route NS PREFIX: route show does not list PREFIX
+no_route()
+{
+	local out
+
+	out=$(pnctl "$1" route show dev pn0) || return 1
+	! grep -qF -- "$2" <<< "$out"
+}
+
+# unreachable NS DST: ping gets no reply but an ICMP unreachable
+unreachable()
+{
+	local out
+
+	if out=$(ip netns exec "$1" ping -n -c 1 -W 2 "$2" 2>&1); then
+		echo "$out"
+		return 1
+	fi
+	grep -qi 'unreachable' <<< "$out" || { echo "$out"; return 1; }
+}
+
+# stat_grew OLD NEW: NEW > OLD, both numbers
+stat_grew()
+{
+	is_num "$1" && is_num "$2" && [ "$2" -gt "$1" ]
+}
+
+# 1. baseline
+ok=0
+for m in 2 3; do
+	has_route "$N1" "10.244.$m.0/24" "$(node_ip $m)" || ok=1
+	has_route "$N1" "fd00:244:$m::/64" "$(node_ip $m)" || ok=1
+done
+[ $ok -eq 0 ] || pnctl "$N1" route show dev pn0 | ktap_info "$(cat)"
+ktap_result "route show on n1 lists the 4 routes to n2 and n3" $ok
+
+# 2. delete the route to n2's IPv4 PodCIDR
+before=$(pn_stat "$N1" tx_no_route 2>&1)
+ktap_check "route del 10.244.2.0/24" \
+	pnctl "$N1" route del 10.244.2.0/24 dev pn0
+ktap_check "ping 10.244.2.10 from p1a: ICMP unreachable" \
+	unreachable "$P1A" "$(pod_ip4 2 a)"
+after=$(pn_stat "$N1" tx_no_route 2>&1)
+ktap_info "tx_no_route: $before -> $after"
+stat_grew "$before" "$after"
+ktap_result "tx_no_route counts the dropped IPv4 packet" $?
+
+before=$after
+ktap_check "route del fd00:244:2::/64" \
+	pnctl "$N1" route del fd00:244:2::/64 dev pn0
+ktap_check "ping fd00:244:2::10 from p1a: ICMPv6 unreachable" \
+	unreachable "$P1A" "$(pod_ip6 2 a)"
+after=$(pn_stat "$N1" tx_no_route 2>&1)
+ktap_info "tx_no_route: $before -> $after"
+stat_grew "$before" "$after"
+ktap_result "tx_no_route counts the dropped IPv6 packet" $?
+
+ktap_check "n3's pods still reachable from p1a (IPv4)" ping_ok "$P1A" "$(pod_ip4 3 a)"
+ktap_check "n3's pods still reachable from p1a (IPv6)" ping_ok "$P1A" "$(pod_ip6 3 a)"
+
+# 3. re-add
+ktap_check "route add both n2 routes back" topo_routes 1 2 add
+ktap_check "ping 10.244.2.10 from p1a works again" ping_ok "$P1A" "$(pod_ip4 2 a)"
+ktap_check "ping fd00:244:2::10 from p1a works again" ping_ok "$P1A" "$(pod_ip6 2 a)"
+
+# 4. peer delete takes its routes along
+ktap_check "peer del $(node_ip 3)" pnctl "$N1" peer del "$(node_ip 3)" dev pn0
+no_route "$N1" 10.244.3.0/24 && no_route "$N1" fd00:244:3::/64
+ktap_result "route show no longer lists n3's PodCIDRs" $?
+out=$(pnctl "$N1" peer show dev pn0 2>&1)
+! grep -qF "$(node_ip 3)" <<< "$out"
+ktap_result "peer show no longer lists $(node_ip 3)" $?
+ktap_check "n3's pod 10.244.3.10 unreachable from p1a" ping_fails "$P1A" "$(pod_ip4 3 a)"
+ktap_check "n3's pod fd00:244:3::10 unreachable from p1a" ping_fails "$P1A" "$(pod_ip6 3 a)"
+ktap_check "n2's pods unaffected" ping_ok "$P1A" "$(pod_ip4 2 b)"
+ktap_check "route add of n3's PodCIDRs recreates the peer" topo_routes 1 3 add
+ktap_check "n3's pods reachable again (IPv4)" ping_ok "$P1A" "$(pod_ip4 3 a)"
+ktap_check "n3's pods reachable again (IPv6)" ping_ok "$P1A" "$(pod_ip6 3 a)"
+
+# 5. route get answers the longest match
+# get_is NS ADDR PREFIX VIA: route get ADDR answers PREFIX via VIA
+get_is()
+{
+	local out
+
+	out=$(pnctl "$1" route get "$2" dev pn0 2>&1) || { echo "$out"; return 1; }
+	grep -F -- "$3" <<< "$out" | grep -qF -- "$4" || { echo "$out"; return 1; }
+}
+
+ktap_check "route add 10.244.2.128/25 via $(node_ip 3) (inside n2's /24)" \
+	pnctl "$N1" route add 10.244.2.128/25 via "$(node_ip 3)" dev pn0
+ktap_check "route add fd00:244:2:8000::/65 via $(node_ip 3)" \
+	pnctl "$N1" route add fd00:244:2:8000::/65 via "$(node_ip 3)" dev pn0
+ktap_check "route get 10.244.2.130 -> 10.244.2.128/25 via $(node_ip 3)" \
+	get_is "$N1" 10.244.2.130 10.244.2.128/25 "$(node_ip 3)"
+ktap_check "route get 10.244.2.5 -> 10.244.2.0/24 via $(node_ip 2)" \
+	get_is "$N1" 10.244.2.5 10.244.2.0/24 "$(node_ip 2)"
+ktap_check "route get fd00:244:2:8000::5 -> fd00:244:2:8000::/65 via $(node_ip 3)" \
+	get_is "$N1" fd00:244:2:8000::5 fd00:244:2:8000::/65 "$(node_ip 3)"
+ktap_check "route get fd00:244:2::10 -> fd00:244:2::/64 via $(node_ip 2)" \
+	get_is "$N1" fd00:244:2::10 fd00:244:2::/64 "$(node_ip 2)"
+out=$(pnctl "$N1" route get 10.99.0.1 dev pn0 2>&1)
+rc=$?
+ktap_info "route get 10.99.0.1: exit $rc: $out"
+[ $rc -ne 0 ]
+ktap_result "route get of an address no route holds fails" $?
+
+# traffic follows the longest match: a packet to 10.244.2.130 goes to n3
+before=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
+ip netns exec "$P1A" ping -n -q -c 3 -i 0.2 -W 1 10.244.2.130 > /dev/null 2>&1
+after=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
+ktap_info "peer $(node_ip 3) tx_packets: $before -> $after"
+is_num "$before" && is_num "$after" && [ "$after" -ge $((before + 3)) ]
+ktap_result "packets to 10.244.2.130 go to $(node_ip 3) (longest match)" $?
+pnctl "$N1" route del 10.244.2.128/25 dev pn0
+pnctl "$N1" route del fd00:244:2:8000::/65 dev pn0
+
+# 6. bad input: refused with a message, tables unchanged
+# refused DESC PATTERN ARGS...: podnetctl ARGS on n1 fails with a message on
+# stderr (matching the extended regex PATTERN, "" = anything) and leaves the
+# route and peer tables as they were
+refused()
+{
+	local desc=$1 pat=$2 rc err routes0 peers0 routes1 peers1
+
+	shift 2
+	routes0=$(pnctl "$N1" route show dev pn0 2>&1)
+	peers0=$(pnctl "$N1" peer show dev pn0 2>&1)
+	pnctl "$N1" "$@" > "$PN_TMP/out" 2> "$PN_TMP/err"
+	rc=$?
+	err=$(cat "$PN_TMP/err")
+	ktap_info "podnetctl $*: exit $rc, stderr: ${err:-<empty>}"
+	if [ $rc -ne 0 ] && [ -n "$err" ] &&
+	   { [ -z "$pat" ] || grep -qiE -- "$pat" <<< "$err"; }; then
+		ktap_ok "$desc: refused with a message"
+	else
+		ktap_fail "$desc: refused with a message${pat:+ matching /$pat/}"
+	fi
+	routes1=$(pnctl "$N1" route show dev pn0 2>&1)
+	peers1=$(pnctl "$N1" peer show dev pn0 2>&1)
+	if [ "$routes0" = "$routes1" ] && [ "$peers0" = "$peers1" ]; then
+		ktap_ok "$desc: tables unchanged"
+	else
+		ktap_info "before:" "$routes0" "$peers0"
+		ktap_info "after:" "$routes1" "$peers1"
+		ktap_fail "$desc: tables unchanged"
+	fi
+}
+
+NOENT='no such|not found|not exist|does not exist|doesn.t exist|unknown'
+refused "route add with host bits set (IPv4)" "" \
+	route add 10.244.5.1/24 via "$(node_ip 2)" dev pn0
+refused "route add with host bits set (IPv6)" "" \
+	route add fd00:244:5::1/64 via "$(node_ip 2)" dev pn0
+refused "route add with prefix length 33" "" \
+	route add 10.244.5.0/33 via "$(node_ip 2)" dev pn0
+refused "route add with prefix length 129" "" \
+	route add fd00:244:5::/129 via "$(node_ip 2)" dev pn0
+refused "route add of a malformed prefix (10.244.300.0/24)" "" \
+	route add 10.244.300.0/24 via "$(node_ip 2)" dev pn0
+refused "route add of a malformed prefix (bogus/24)" "" \
+	route add bogus/24 via "$(node_ip 2)" dev pn0
+refused "route add via a malformed address" "" \
+	route add 10.244.5.0/24 via 192.168.1.300 dev pn0
+refused "route add on an unknown device" "" \
+	route add 10.244.5.0/24 via "$(node_ip 2)" dev nosuch0
+refused "route add on a device that is not podnet" "" \
+	route add 10.244.5.0/24 via "$(node_ip 2)" dev eth0
+refused "duplicate route add (same peer): EEXIST" "exist" \
+	route add 10.244.2.0/24 via "$(node_ip 2)" dev pn0
+refused "duplicate route add (other peer): EEXIST" "exist" \
+	route add 10.244.2.0/24 via "$(node_ip 3)" dev pn0
+refused "duplicate IPv6 route add: EEXIST" "exist" \
+	route add fd00:244:3::/64 via "$(node_ip 3)" dev pn0
+refused "route del of a missing route: ENOENT" "$NOENT" \
+	route del 10.244.77.0/24 dev pn0
+refused "route del of a missing IPv6 route: ENOENT" "$NOENT" \
+	route del fd00:244:77::/64 dev pn0
+refused "peer del of a missing peer: ENOENT" "$NOENT" \
+	peer del 192.168.1.77 dev pn0
+
+ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
+ktap_result "after all that, p1a still reaches p2a and p3b" $?
+
+ktap_finish

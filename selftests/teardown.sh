@@ -1,0 +1,175 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Teardown under traffic, with a clean kernel log:
+#  - podnetctl link del pn0 on n1 in the middle of a ping flood through it;
+#  - deleting node n3's whole network namespace (pn0 inside) mid-flood;
+#  - deleting n2's underlay device (pn0's dev) mid-flood;
+#  - rmmod podnet with pn0 up on every node and floods running (the module's
+#    exit deletes the devices), then insmod again: the module loads, prints
+#    "podnet: loaded" and works.
+# Every step must finish within a bound (a leaked reference shows as a hang
+# in unregister_netdevice), and the kernel log after the test's start must
+# hold no BUG, WARNING, Oops, KASAN, lockdep or refcount report.
+
+# Test helpers are called through ktap_check, which shellcheck cannot see.
+# shellcheck disable=SC2317
+
+set -u
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+ktap_plan 17
+podnet_require
+topo_create_or_bail
+pn_tmpdir
+dmesg_mark teardown-start
+
+N1=$(node_ns 1)
+N2=$(node_ns 2)
+P1A=$(pod_ns 1 a)
+
+# bounded SECS CMD...: run CMD, but give up waiting after SECS (a task stuck
+# in the kernel cannot be killed; it is left behind). 124 on timeout.
+bounded()
+{
+	local secs=$1 pid deadline
+
+	shift
+	"$@" &
+	pid=$!
+	deadline=$((SECONDS + secs))
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "still running after $secs s: $*"
+			return 124
+		fi
+		sleep 0.2
+	done
+	wait "$pid"
+}
+
+# flood NS DST SECS: ping -f in the background, PID in BG_PID
+flood()
+{
+	bg_run "$1" ping -f -q -w "$3" "$2" > /dev/null 2>&1
+}
+
+# flood_done PID: the flood ended by itself (deadline 6 s + margin)
+flood_done()
+{
+	local deadline=$((SECONDS + 20))
+
+	while kill -0 "$1" 2>/dev/null; do
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# check_dmesg DESC
+check_dmesg()
+{
+	dmesg_since_mark "$PN_TMP/dmesg"
+	if dmesg_clean "$PN_TMP/dmesg" > "$PN_TMP/dmesg.bad" 2>&1; then
+		ktap_ok "$1"
+	else
+		ktap_info "kernel log since the test started:"
+		ktap_info_file "$PN_TMP/dmesg" 80
+		ktap_fail "$1"
+	fi
+}
+
+# A. delete pn0 of n1 in the middle of a flood through it
+tx0=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
+flood "$P1A" "$(pod_ip4 2 a)" 6
+fpid=$BG_PID
+flood "$(pod_ns 1 b)" "$(pod_ip6 2 b)" 6
+fpid6=$BG_PID
+sleep 2
+tx1=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
+ktap_info "n1 peer $(node_ip 2) tx_packets after 2 s of flood: $tx0 -> $tx1"
+is_num "$tx0" && is_num "$tx1" && [ "$tx1" -gt $((tx0 + 50)) ]
+ktap_result "ping flood p1a -> p2a runs through pn0" $?
+ktap_check "podnetctl link del pn0 on n1 mid-flood" \
+	bounded 30 ip netns exec "$N1" "$PODNETCTL" link del pn0
+! ip -n "$N1" link show pn0 > /dev/null 2>&1
+ktap_result "pn0 is gone from n1" $?
+flood_done "$fpid" && flood_done "$fpid6"
+ktap_result "the floods end (no task stuck)" $?
+ktap_check "n2's and n3's pods still talk (p2a -> p3a)" \
+	ping_ok "$(pod_ns 2 a)" "$(pod_ip4 3 a)"
+topo_podnet 1 > "$PN_TMP/re.log" 2>&1 && ping_ok "$P1A" "$(pod_ip4 2 a)" &&
+	ping_ok "$P1A" "$(pod_ip6 3 a)"
+rc=$?
+[ $rc -eq 0 ] || ktap_info_file "$PN_TMP/re.log"
+ktap_result "pn0 recreated on n1 works" $rc
+
+# C. delete node n3's namespace (pn0 in it) mid-flood
+flood "$P1A" "$(pod_ip4 3 a)" 6
+fpid=$BG_PID
+flood "$(pod_ns 3 a)" "$(pod_ip4 1 a)" 6
+fpid3=$BG_PID
+sleep 2
+ktap_check "ip netns del n3 (with pn0) mid-flood" bounded 30 ns_del "$(node_ns 3)"
+flood_done "$fpid"
+flood_done "$fpid3"
+ktap_check "p1a -> p2a still works" ping_ok "$P1A" "$(pod_ip4 2 a)"
+
+# B. delete n2's underlay device (pn0's dev) mid-flood
+flood "$P1A" "$(pod_ip4 2 a)" 6
+fpid=$BG_PID
+flood "$(pod_ns 2 a)" "$(pod_ip4 1 a)" 6
+fpid2=$BG_PID
+sleep 2
+ktap_check "ip link del eth0 on n2 (pn0's underlay) mid-flood" \
+	bounded 30 ip -n "$N2" link del eth0
+flood_done "$fpid"
+flood_done "$fpid2"
+ktap_check "pn0 of n2 can be deleted afterwards (or is gone)" \
+	bounded 30 sh -c "! ip -n '$N2' link show pn0 >/dev/null 2>&1 ||
+		ip netns exec '$N2' '$PODNETCTL' link del pn0"
+
+# a leaked reference shows as "unregister_netdevice: waiting" after 10 s
+sleep 11
+check_dmesg "kernel log clean after the device deletions"
+
+# E. rmmod with devices up and traffic running, then load again
+pn_cleanup
+pn_tmpdir
+topo_create > "$PN_TMP/topo.log" 2>&1 || ktap_info_file "$PN_TMP/topo.log"
+flood "$P1A" "$(pod_ip4 2 a)" 8
+flood "$(pod_ns 2 b)" "$(pod_ip6 3 b)" 8
+flood "$(pod_ns 3 a)" "$(pod_ip4 1 b)" 8
+sleep 2
+ktap_check "rmmod podnet with pn0 up on 3 nodes and floods running" \
+	bounded 60 rmmod podnet
+ok=0
+! lsmod | grep -q '^podnet ' || { ktap_info "podnet still in lsmod"; ok=1; }
+for n in 1 2 3; do
+	if ip -n "$(node_ns "$n")" link show pn0 > /dev/null 2>&1; then
+		ktap_info "pn0 still on n$n"
+		ok=1
+	fi
+done
+ktap_result "module gone, and every pn0 with it" $ok
+for pid in "${PN_BGPIDS[@]}"; do
+	flood_done "$pid"
+done
+ktap_check "insmod podnet again" podnet_load
+sleep 0.5
+dmesg_since_mark "$PN_TMP/dmesg"
+grep -q 'podnet: loaded' "$PN_TMP/dmesg"
+ktap_result "the module says 'podnet: loaded'" $?
+ok=0
+for n in 1 2 3; do
+	topo_podnet "$n" >> "$PN_TMP/re.log" 2>&1 || ok=1
+done
+[ $ok -eq 0 ] || ktap_info_file "$PN_TMP/re.log"
+[ $ok -eq 0 ] && ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
+ktap_result "pn0 on every node again after reload, pods reach each other" $?
+sleep 1
+check_dmesg "kernel log clean after rmmod and reload"
+
+ktap_finish
