@@ -80,7 +80,7 @@ struct podnet_sock {
  * @net: the namespace of the underlay socket (where the device was created)
  * @list: in the podnet_net of @net, under RTNL
  * @sock_node: in @sock's device list (RCU), while the device is up
- * @sock: the UDP socket, while the device is up (RTNL)
+ * @sock: the UDP socket, while the device is up (RCU readers, RTNL writers)
  * @cfg: configuration, written under RTNL, read locklessly by the data path
  * @lock: serializes changes of peers and routes
  * @dead: set under @lock when the device is going away
@@ -97,7 +97,7 @@ struct podnet_dev {
 	struct net *net;
 	struct list_head list;
 	struct hlist_node sock_node;
-	struct podnet_sock *sock;
+	struct podnet_sock __rcu *sock;
 	struct podnet_cfg cfg;
 	struct mutex lock;	/* see above */
 	bool dead;

@@ -19,6 +19,19 @@ static void podnet_sock_free_rcu(struct rcu_head *head)
 	kfree(ps);
 }
 
+/*
+ * Closes a socket no device uses any more. Transmitters that found it
+ * through a device are gone after synchronize_net(); receivers still inside
+ * encap_rcv keep the struct until the RCU callback.
+ */
+static void podnet_sock_release(struct podnet_sock *ps)
+{
+	list_del(&ps->list);
+	synchronize_net();
+	udp_tunnel_sock_release(ps->sock);
+	call_rcu(&ps->rcu, podnet_sock_free_rcu);
+}
+
 static struct podnet_sock *podnet_sock_create(struct net *net, u16 port,
 					      struct netlink_ext_ack *extack)
 {
@@ -74,12 +87,12 @@ err_msg:
  */
 bool podnet_sock_vni_busy(struct podnet_dev *pn, u32 vni)
 {
+	struct podnet_sock *ps = rtnl_dereference(pn->sock);
 	struct podnet_dev *other;
 
-	ASSERT_RTNL();
-	if (!pn->sock)
+	if (!ps)
 		return false;
-	hlist_for_each_entry(other, &pn->sock->devs, sock_node)
+	hlist_for_each_entry(other, &ps->devs, sock_node)
 		if (other != pn && other->cfg.vni == vni)
 			return true;
 	return false;
@@ -98,6 +111,7 @@ bool podnet_sock_vni_busy(struct podnet_dev *pn, u32 vni)
 int podnet_sock_attach(struct podnet_dev *pn, struct netlink_ext_ack *extack)
 {
 	struct podnet_net *pnet = net_generic(pn->net, podnet_net_id);
+	struct podnet_dev *other;
 	struct podnet_sock *ps;
 
 	ASSERT_RTNL();
@@ -110,20 +124,16 @@ int podnet_sock_attach(struct podnet_dev *pn, struct netlink_ext_ack *extack)
 		return PTR_ERR(ps);
 	list_add(&ps->list, &pnet->socks);
 found:
-	pn->sock = ps;
-	if (podnet_sock_vni_busy(pn, pn->cfg.vni)) {
-		NL_SET_ERR_MSG(extack,
-			       "VNI already used by another device on this UDP port");
-		pn->sock = NULL;
-		if (!ps->refs) {
-			list_del(&ps->list);
-			udp_tunnel_sock_release(ps->sock);
-			call_rcu(&ps->rcu, podnet_sock_free_rcu);
+	hlist_for_each_entry(other, &ps->devs, sock_node) {
+		if (other->cfg.vni == pn->cfg.vni) {
+			NL_SET_ERR_MSG(extack,
+				       "VNI already used by another device on this UDP port");
+			return -EADDRINUSE;
 		}
-		return -EADDRINUSE;
 	}
 	ps->refs++;
 	hlist_add_head_rcu(&pn->sock_node, &ps->devs);
+	rcu_assign_pointer(pn->sock, ps);
 	return 0;
 }
 
@@ -131,25 +141,21 @@ found:
  * podnet_sock_detach - take a device that goes down off its socket
  * @pn: the device
  *
- * Releases the socket with its last device. The packet path may still see
- * the device and the socket until a grace period has passed.
+ * Releases the socket with its last device. The receive path may still see
+ * the device until a grace period has passed.
  *
  * Context: RTNL.
  */
 void podnet_sock_detach(struct podnet_dev *pn)
 {
-	struct podnet_sock *ps = pn->sock;
+	struct podnet_sock *ps = rtnl_dereference(pn->sock);
 
-	ASSERT_RTNL();
 	if (!ps)
 		return;
+	RCU_INIT_POINTER(pn->sock, NULL);
 	hlist_del_init_rcu(&pn->sock_node);
-	pn->sock = NULL;
-	if (--ps->refs)
-		return;
-	list_del(&ps->list);
-	udp_tunnel_sock_release(ps->sock);
-	call_rcu(&ps->rcu, podnet_sock_free_rcu);
+	if (!--ps->refs)
+		podnet_sock_release(ps);
 }
 
 /**
@@ -161,7 +167,8 @@ void podnet_sock_detach(struct podnet_dev *pn)
  */
 void podnet_sock_drops(struct podnet_dev *pn, u64 *sum)
 {
-	ASSERT_RTNL();
-	if (pn->sock)
-		podnet_drops_sum(pn->sock->drops, sum);
+	struct podnet_sock *ps = rtnl_dereference(pn->sock);
+
+	if (ps)
+		podnet_drops_sum(ps->drops, sum);
 }

@@ -66,8 +66,8 @@ static u8 podnet_tx_tos(const struct podnet_dev *pn, struct sk_buff *skb)
 static int podnet_xmit_vxlan(struct podnet_dev *pn, struct podnet_peer *peer,
 			     struct sk_buff *skb)
 {
+	struct podnet_sock *ps = rcu_dereference_bh(pn->sock);
 	struct net_device *dev = pn->dev;
-	struct podnet_sock *ps = READ_ONCE(pn->sock);
 	struct ip_tunnel_key key = {};
 	__be16 sport, dport;
 	struct vxlanhdr *vxh;

@@ -27,8 +27,8 @@ log=$1
 [ -r "$log" ] || { echo "check-dmesg.sh: cannot read $log" >&2; exit 2; }
 
 # What a kernel problem report starts with (KASAN, UBSAN, lockdep, RCU,
-# kmemleak, WARN_ON, BUG_ON, oops, GPF) and the stack dump they all carry.
-bad='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|lockdep|suspicious RCU usage|unreferenced object|Call Trace|kernel BUG'
+# kmemleak, WARN_ON, BUG_ON, oops, GPF, panic) and the stack dump they carry.
+bad='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|lockdep|suspicious RCU usage|unreferenced object|Call Trace|kernel BUG|Kernel panic'
 # An unsigned out-of-tree module taints the kernel when it loads: expected.
 benign='loading out-of-tree module taints kernel|module verification failed'
 

@@ -175,13 +175,15 @@ if [ "$resshare" = 1 ]; then
 		-device "virtio-9p-pci,fsdev=fsres,mount_tag=pnres")
 fi
 
+# The console as text: no CRs, no terminal control sequences (SeaBIOS's).
+clean='s/\r$//; s/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g'
 t0=$(date +%s.%N)
 qrc=0
 if [ "$verbose" = 1 ]; then
-	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$results/console.log" ||
+	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u "$clean" | tee "$results/console.log" ||
 		qrc=${PIPESTATUS[0]}
 else
-	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' >"$results/console.log" ||
+	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null 2>&1 | sed -u "$clean" >"$results/console.log" ||
 		qrc=${PIPESTATUS[0]}
 fi
 t1=$(date +%s.%N)
@@ -210,7 +212,15 @@ if ! "$here/check-dmesg.sh" "$log" >"$results/dmesg-check.txt" 2>&1; then
 	[ "$rc" -ne 0 ] || rc=1
 fi
 
-boot=$(sed -n 's/^boot_to_command //p' "$results/vm-times" 2>/dev/null || true)
-echo "vm.sh: $kver: exit status ${status:-none}, boot to command ${boot:-?} s," \
-	"wall time $(printf '%.1f' "$(bc <<<"$t1 - $t0")") s, results in $results" >&2
+# Boot to command, on the host's clock: the wall time less what the guest
+# spent in the command (and the second or so it takes to power off).
+wall=$(bc <<<"$t1 - $t0")
+summary="exit status ${status:-none}, wall time $(printf '%.1f' "$wall") s"
+gstart=$(sed -n 's/^boot_to_command //p' "$results/vm-times" 2>/dev/null || true)
+gend=$(sed -n 's/^command_end //p' "$results/vm-times" 2>/dev/null || true)
+if [ -n "$gstart" ] && [ -n "$gend" ]; then
+	summary+=$(printf ', command %.1f s, boot to command %.1f s (guest uptime %s s)' \
+		"$(bc <<<"$gend - $gstart")" "$(bc <<<"$wall - ($gend - $gstart)")" "$gstart")
+fi
+echo "vm.sh: $kver: $summary; results in $results" >&2
 exit "$rc"

@@ -18,6 +18,11 @@
   tcp-recv ADDR PORT FILE       accept one TCP connection, write what it
                                 sends to FILE
   tcp-send ADDR PORT FILE       connect, send FILE, close
+  genl-route add|del DEV PREFIX [--len N] [--via ADDR]
+                                PODNET_CMD_ROUTE_NEW/DEL straight to the
+                                kernel (no podnetctl checks); exit 1 and
+                                "ERRNO: strerror: extack" on stderr when
+                                refused
 """
 
 import argparse
@@ -239,6 +244,107 @@ def tcp_send(args):
     return 0
 
 
+# ---------------------------------------------------------- genl-route ---
+# A raw generic netlink client for PODNET_CMD_ROUTE_NEW/DEL, to send the
+# kernel what podnetctl would refuse before asking (host bits set, prefix
+# lengths out of range, addresses of the wrong length).
+
+NETLINK_GENERIC = 16
+NLMSG_ERROR = 2
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG = 11, 1
+PODNET_CMD_ROUTE_NEW, PODNET_CMD_ROUTE_DEL = 6, 7
+PODNET_A_IFINDEX, PODNET_A_ROUTE = 1, 5
+PODNET_A_ROUTE_PREFIX, PODNET_A_ROUTE_PREFIX_LEN, PODNET_A_ROUTE_VIA = 1, 2, 3
+
+
+def _nla(atype, data):
+    hdr = struct.pack('=HH', 4 + len(data), atype)
+    return hdr + data + bytes((4 - len(data) % 4) % 4)
+
+
+def _nla_parse(data):
+    out = {}
+    while len(data) >= 4:
+        alen, atype = struct.unpack('=HH', data[:4])
+        if alen < 4:
+            break
+        out[atype & 0x3fff] = data[4:alen]
+        data = data[(alen + 3) & ~3:]
+    return out
+
+
+def _genl_request(sock, family, cmd, flags, attrs, seq):
+    payload = struct.pack('=BBH', cmd, 1, 0) + attrs
+    msg = struct.pack('=IHHII', 16 + len(payload), family,
+                      NLM_F_REQUEST | NLM_F_ACK | flags, seq, 0) + payload
+    sock.send(msg)
+    while True:
+        data = sock.recv(65536)
+        while len(data) >= 16:
+            mlen, mtype, mflags, mseq, _ = struct.unpack('=IHHII', data[:16])
+            body = data[16:mlen]
+            data = data[(mlen + 3) & ~3:]
+            if mseq != seq:
+                continue
+            if mtype == NLMSG_ERROR:
+                err = -struct.unpack('=i', body[:4])[0]
+                msg = ''
+                if mflags & 0x200 and err:      # NLM_F_ACK_TLVS
+                    inner_len = struct.unpack('=I', body[4:8])[0]
+                    skip = 4 + (16 if mflags & 0x100 else inner_len)
+                    tlv = _nla_parse(body[skip:])
+                    if NLMSGERR_ATTR_MSG in tlv:
+                        msg = tlv[NLMSGERR_ATTR_MSG].rstrip(b'\0').decode()
+                return err, msg, None
+            if mtype == family:
+                return 0, '', body[4:]
+    return 0, '', None
+
+
+def _addr_bytes(text):
+    if text.startswith('hex:'):
+        return bytes.fromhex(text[4:])
+    fam = socket.AF_INET6 if ':' in text else socket.AF_INET
+    return socket.inet_pton(fam, text)
+
+
+def genl_route(args):
+    import errno
+    import os
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    sock.setsockopt(270, NETLINK_EXT_ACK, 1)     # SOL_NETLINK
+    sock.bind((0, 0))
+    err, msg, body = _genl_request(
+        sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0,
+        _nla(CTRL_ATTR_FAMILY_NAME, b'podnet\0'), 1)
+    if err or body is None:
+        sys.stderr.write(f"genl-route: no podnet family: "
+                         f"{os.strerror(err)}\n")
+        return 2
+    family = struct.unpack('=H', _nla_parse(body)[CTRL_ATTR_FAMILY_ID][:2])[0]
+    route = _nla(PODNET_A_ROUTE_PREFIX, _addr_bytes(args.prefix))
+    if args.len is not None:
+        route += _nla(PODNET_A_ROUTE_PREFIX_LEN, struct.pack('=B', args.len))
+    if args.via:
+        route += _nla(PODNET_A_ROUTE_VIA, _addr_bytes(args.via))
+    attrs = _nla(PODNET_A_IFINDEX, struct.pack('=I', socket.if_nametoindex(
+        args.dev))) + _nla(PODNET_A_ROUTE | 0x8000, route)   # NLA_F_NESTED
+    if args.op == 'add':
+        cmd, flags = PODNET_CMD_ROUTE_NEW, NLM_F_CREATE | NLM_F_EXCL
+    else:
+        cmd, flags = PODNET_CMD_ROUTE_DEL, 0
+    err, msg, _ = _genl_request(sock, family, cmd, flags, attrs, 2)
+    if err:
+        sys.stderr.write(f"{errno.errorcode.get(err, err)}: "
+                         f"{os.strerror(err)}: {msg or '(no extack message)'}"
+                         "\n")
+        return 1
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
@@ -271,6 +377,14 @@ def main():
     c.add_argument('--truncate', type=int,
                    help='send only the first N bytes of the UDP payload')
     c.set_defaults(fn=send_vxlan)
+
+    c = sub.add_parser('genl-route')
+    c.add_argument('op', choices=('add', 'del'))
+    c.add_argument('dev')
+    c.add_argument('prefix', help='address, or hex:RAWBYTES')
+    c.add_argument('--len', type=int)
+    c.add_argument('--via', help='address, or hex:RAWBYTES')
+    c.set_defaults(fn=genl_route)
 
     for name, fn in (('tcp-recv', tcp_recv), ('tcp-send', tcp_send)):
         c = sub.add_parser(name)

@@ -5,7 +5,8 @@
 # unreachable (the pod gets an ICMP unreachable, tx_no_route counts it),
 # adding it back restores it, deleting a peer deletes its routes, route get
 # answers the longest match (and traffic follows it), and every bad input
-# is refused with a message and leaves the table unchanged.
+# is refused with a message and leaves the table unchanged, whether it comes
+# through podnetctl or straight from a raw generic netlink client.
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -14,7 +15,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 60
+ktap_plan 65
 podnet_require
 topo_create_or_bail
 
@@ -208,6 +209,31 @@ refused "route del of a missing IPv6 route: ENOENT" "$NOENT" \
 	route del fd00:244:77::/64 dev pn0
 refused "peer del of a missing peer: ENOENT" "$NOENT" \
 	peer del 192.168.1.77 dev pn0
+
+# 7. the same mistakes sent straight to the kernel (podnetctl checks some
+# of them before asking): refused with an extack message, tables unchanged
+# kernel_refused DESC genl-route ARGS...
+kernel_refused()
+{
+	local desc=$1 rc err t0 t1
+
+	shift
+	t0=$(pnctl "$N1" route show dev pn0; pnctl "$N1" peer show dev pn0)
+	ip netns exec "$N1" "$PYTHON" "$PNUTIL" genl-route "$@" 2> "$PN_TMP/err"
+	rc=$?
+	err=$(cat "$PN_TMP/err")
+	t1=$(pnctl "$N1" route show dev pn0; pnctl "$N1" peer show dev pn0)
+	ktap_info "genl-route $*: exit $rc: ${err:-<nothing>}"
+	[ "$t0" = "$t1" ] || ktap_info "tables changed:" "$t0" "---" "$t1"
+	[ $rc -eq 1 ] && ! grep -q 'no extack message' <<< "$err" &&
+		[ "$t0" = "$t1" ]
+	ktap_result "kernel: $desc: refused with a message, tables unchanged" $?
+}
+kernel_refused "host bits set" add pn0 10.244.5.1 --len 24 --via "$(node_ip 2)"
+kernel_refused "IPv4 prefix length 33" add pn0 10.244.5.0 --len 33 --via "$(node_ip 2)"
+kernel_refused "IPv6 prefix length 129" add pn0 fd00:244:5:: --len 129 --via "$(node_ip 2)"
+kernel_refused "5-byte prefix" add pn0 hex:0af4050000 --len 24 --via "$(node_ip 2)"
+kernel_refused "no via" add pn0 10.244.5.0 --len 24
 
 ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
 ktap_result "after all that, p1a still reaches p2a and p3b" $?

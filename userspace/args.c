@@ -50,8 +50,8 @@ int pn_arg_prefix(const char *arg, struct pn_prefix *p)
 		return 0;
 	case -PN_EPFXLEN:
 		fprintf(stderr,
-			"Error: invalid prefix length in \"%s\": 0-32 for IPv4, 0-128 for IPv6.\n",
-			arg);
+			"Error: invalid prefix length in \"%s\": it must be 0-%u.\n",
+			arg, pn_addr_bits(&p->addr));
 		return -1;
 	case -PN_EHOSTBITS:
 		/* the kernel's message for the same mistake in "ip route" */

@@ -31,6 +31,10 @@ struct pn_kw {
 	bool seen;
 };
 
+#define PN_KW(n, t, d)		{ .name = (n), .type = (t), .dst = (d) }
+#define PN_KW_UINT(n, d, lo, hi) \
+	{ .name = (n), .type = PN_ARG_UINT, .dst = (d), .min = (lo), .max = (hi) }
+
 /*
  * Parse "keyword value" pairs of @argv against @kw. @cmd names the command
  * for messages ("peer add"). Keywords must be given in full.

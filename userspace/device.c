@@ -251,7 +251,7 @@ int do_show(struct pn_ctx *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct pn_kw kw[] = {
-		{ "dev", PN_ARG_IFNAME, &name },
+		PN_KW("dev", PN_ARG_IFNAME, &name),
 	};
 	struct pn_show show = { .stats = c->stats };
 	char buf[NL_REQ_SIZE];

@@ -113,7 +113,7 @@ static int peer_show(struct pn_ctx *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct pn_kw kw[] = {
-		{ "dev", PN_ARG_IFNAME, &name },
+		PN_KW("dev", PN_ARG_IFNAME, &name),
 	};
 	struct pn_show show = { .stats = c->stats };
 	char buf[NL_REQ_SIZE];
@@ -145,10 +145,10 @@ static int peer_modify(struct pn_ctx *c, uint8_t cmd, uint16_t flags,
 	uint32_t port = 0, encap = 0;
 	uint8_t mac[PN_ETH_ALEN];
 	struct pn_kw kw[] = {
-		[K_DEV]		= { "dev", PN_ARG_IFNAME, &name },
-		[K_PORT]	= { "port", PN_ARG_UINT, &port, 0, 65535 },
-		[K_ENCAP]	= { "encap", PN_ARG_ENCAP, &encap },
-		[K_MAC]		= { "mac", PN_ARG_MAC, mac },
+		[K_DEV]		= PN_KW("dev", PN_ARG_IFNAME, &name),
+		[K_PORT]	= PN_KW_UINT("port", &port, 0, 65535),
+		[K_ENCAP]	= PN_KW("encap", PN_ARG_ENCAP, &encap),
+		[K_MAC]		= PN_KW("mac", PN_ARG_MAC, mac),
 	};
 	size_t nkw = cmd == PODNET_CMD_PEER_DEL ? 1 : 4;
 	char buf[NL_REQ_SIZE];

@@ -60,7 +60,7 @@ static int route_show(struct pn_ctx *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct pn_kw kw[] = {
-		{ "dev", PN_ARG_IFNAME, &name },
+		PN_KW("dev", PN_ARG_IFNAME, &name),
 	};
 	struct pn_show show = { .stats = c->stats };
 	char buf[NL_REQ_SIZE];
@@ -88,7 +88,7 @@ static int route_get(struct pn_ctx *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct pn_kw kw[] = {
-		{ "dev", PN_ARG_IFNAME, &name },
+		PN_KW("dev", PN_ARG_IFNAME, &name),
 	};
 	struct pn_show show = { .stats = c->stats };
 	char buf[NL_REQ_SIZE];
@@ -125,8 +125,8 @@ static int route_modify(struct pn_ctx *c, uint8_t cmd, uint16_t flags,
 	const char *name = NULL;
 	struct pn_addr via;
 	struct pn_kw kw[] = {
-		[K_VIA]	= { "via", PN_ARG_ADDR, &via },
-		[K_DEV]	= { "dev", PN_ARG_IFNAME, &name },
+		[K_VIA]	= PN_KW("via", PN_ARG_ADDR, &via),
+		[K_DEV]	= PN_KW("dev", PN_ARG_IFNAME, &name),
 	};
 	char buf[NL_REQ_SIZE];
 	struct pn_prefix prefix;

@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The device itself, on a node namespace with an underlay but no pn0 yet:
+#  - "ip link add pn0 type podnet" (no options, no underlay) gets vni 1,
+#    port 8472, encap vxlan, mtu 1450 and a vtep mac (podnetctl -j show and
+#    ip -d -j link show agree);
+#  - podnetctl link set changes vni and port, and show reports them; out of
+#    range values are refused and change nothing;
+#  - "podnetctl link add pn1 dev eth0" takes its MTU from the underlay
+#    (eth0 MTU 2000 -> 1950); every option of link add reads back;
+#  - link add with an invalid value is refused with a message, exit status
+#    non-zero, and no device appears: vni 16777216, vni 0, port 0, a local
+#    address the namespace does not have, an unknown underlay device, an
+#    unknown encap; a second device with the same vni and port is refused.
+
+# Test helpers are called through ktap_check, which shellcheck cannot see.
+# shellcheck disable=SC2317
+
+set -u
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+ktap_plan 24
+podnet_require
+pn_tmpdir
+N1=$(node_ns 1)
+if ! { topo_underlay && topo_node 1; } > "$PN_TMP/topo.log" 2>&1; then
+	ktap_info_file "$PN_TMP/topo.log"
+	ktap_fail "topology setup"
+	ktap_finish
+fi
+
+# attr_is DESC NAME EXPECTED [DEV]: podnetctl -j show reports NAME EXPECTED
+attr_is()
+{
+	local v
+
+	v=$(pn_attr "$N1" "$2" "${4:-pn0}" 2>&1)
+	ktap_info "${4:-pn0} $2: $v"
+	[ "$v" = "$3" ]
+	ktap_result "$1" $?
+}
+
+# 1. defaults
+ktap_check "ip link add pn0 type podnet" ip -n "$N1" link add pn0 type podnet
+attr_is "default vni 1" vni 1
+attr_is "default port 8472" port 8472
+attr_is "default encap vxlan" encap vxlan
+attr_is "default mtu 1450 (podnetctl show)" mtu 1450
+mtu=$(link_mtu "$N1" pn0 2>&1)
+ktap_info "ip link: pn0 mtu $mtu"
+[ "$mtu" = 1450 ]
+ktap_result "default mtu 1450 (ip link)" $?
+kind=$(ip -n "$N1" -d -j link show pn0 | "$PYTHON" "$PNUTIL" json-get pn0 info_kind 2>&1)
+[ "$kind" = podnet ]
+ktap_result "ip -d link: kind podnet (got: $kind)" $?
+mac=$(pn_vtep_mac "$N1" 2>&1)
+# a unicast mac: the lowest bit of the first octet clear
+grep -qiE '^[0-9a-f][02468ace](:[0-9a-f]{2}){5}$' <<< "$mac" &&
+	[ "$mac" != 00:00:00:00:00:00 ]
+ktap_result "a unicast vtep mac (got: $mac)" $?
+
+# 2. link set
+ktap_check "podnetctl link set pn0 vni 42 port 4789" \
+	pnctl "$N1" link set pn0 vni 42 port 4789
+attr_is "show reports vni 42" vni 42
+attr_is "show reports port 4789" port 4789
+
+# set_refused DESC ARGS...: link set pn0 ARGS fails with a message, and
+# vni/port are unchanged
+set_refused()
+{
+	local desc=$1 rc before after
+
+	shift
+	before=$(pnctl "$N1" -j show dev pn0)
+	pnctl "$N1" link set pn0 "$@" > /dev/null 2> "$PN_TMP/err"
+	rc=$?
+	ktap_info "link set pn0 $*: exit $rc: $(cat "$PN_TMP/err")"
+	after=$(pnctl "$N1" -j show dev pn0)
+	[ "$before" = "$after" ] || ktap_info "changed: $before -> $after"
+	[ $rc -ne 0 ] && [ -s "$PN_TMP/err" ] && [ "$before" = "$after" ]
+	ktap_result "$desc" $?
+}
+set_refused "link set vni 16777216 refused, nothing changed" vni 16777216
+set_refused "link set port 0 refused, nothing changed" port 0
+ktap_check "ip link del pn0" ip -n "$N1" link del pn0
+
+# 3. with an underlay device: MTU from it, and every option
+ip -n "$N1" link set eth0 mtu 2000
+ktap_check "podnetctl link add pn1 dev eth0 (eth0 mtu 2000)" \
+	pnctl "$N1" link add pn1 dev eth0
+mtu=$(link_mtu "$N1" pn1 2>&1)
+ktap_info "pn1 mtu $mtu"
+[ "$mtu" = 1950 ]
+ktap_result "pn1 mtu = underlay mtu - 50 = 1950" $?
+ip -n "$N1" link del pn1 2>/dev/null
+
+pnctl "$N1" link add pn2 dev eth0 local "$(node_ip 1)" vni 5 port 4790 \
+	ttl 9 mtu 1300 > "$PN_TMP/out" 2>&1
+rc=$?
+ktap_info_file "$PN_TMP/out"
+ok=$rc
+for kv in vni=5 port=4790 local="$(node_ip 1)" dev=eth0 ttl=9 mtu=1300; do
+	v=$(pn_attr "$N1" "${kv%%=*}" pn2 2>&1)
+	[ "$v" = "${kv#*=}" ] || { ktap_info "pn2 ${kv%%=*}: $v, expected ${kv#*=}"; ok=1; }
+done
+[ "$(link_mtu "$N1" pn2 2>&1)" = 1300 ] || { ktap_info "ip link: pn2 mtu not 1300"; ok=1; }
+ktap_result "link add pn2 dev eth0 local vni 5 port 4790 ttl 9 mtu 1300: all read back" $ok
+
+# 4. invalid link add: refused, no device
+# add_refused DESC NAME ARGS...
+add_refused()
+{
+	local desc=$1 name=$2 rc
+
+	shift 2
+	pnctl "$N1" link add "$name" "$@" > /dev/null 2> "$PN_TMP/err"
+	rc=$?
+	ktap_info "link add $name $*: exit $rc: $(cat "$PN_TMP/err")"
+	if ip -n "$N1" link show "$name" > /dev/null 2>&1; then
+		ktap_info "$name was created"
+		ip -n "$N1" link del "$name"
+		rc=0
+	fi
+	[ $rc -ne 0 ] && [ -s "$PN_TMP/err" ]
+	ktap_result "$desc" $?
+}
+add_refused "link add vni 16777216 refused" pn3 vni 16777216
+add_refused "link add vni 0 refused" pn3 vni 0
+add_refused "link add port 0 refused" pn3 port 0
+add_refused "link add local 10.9.9.9 (not in the namespace) refused" pn3 \
+	dev eth0 local 10.9.9.9
+add_refused "link add dev nosuch0 refused" pn3 dev nosuch0
+add_refused "link add encap bogus refused" pn3 encap bogus
+add_refused "link add with pn2's vni and port (5, 4790) refused" pn3 \
+	vni 5 port 4790
+
+ktap_finish

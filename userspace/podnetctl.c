@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * podnetctl: configure podnet devices, peers and routes.
+ * main(): global options, dispatch to the objects, -batch.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "output.h"
+#include "podnetctl.h"
+
+#define PODNETCTL_VERSION	"0.1"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: podnetctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
+		"       podnetctl [ -force ] -batch FILE\n"
+		"where  OBJECT := { link | peer | route | show }\n"
+		"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
+		"                    -b[atch] FILE | -force | -V[ersion] | -h[elp] }\n\n");
+	link_usage(f);
+	peer_usage(f);
+	route_usage(f);
+	show_usage(f);
+}
+
+static int do_help(struct pn_ctx *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct pn_ctx *c, int argc, char **argv);
+} objects[] = {
+	{ "link",	do_link },
+	{ "peer",	do_peer },
+	{ "route",	do_route },
+	{ "show",	do_show },
+	{ "help",	do_help },
+};
+
+/* One command, without the program name. Return: 0 or -1. */
+static int dispatch(struct pn_ctx *c, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 1) {
+		usage(stderr);
+		return -1;
+	}
+	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+		if (pn_matches(argv[0], objects[i].name))
+			return objects[i].fn(c, argc - 1, argv + 1);
+	fprintf(stderr, "Object \"%s\" is unknown, try \"podnetctl help\".\n",
+		argv[0]);
+	return -1;
+}
+
+/*
+ * Split a -batch line into words like iproute2's makeargs(): blanks
+ * separate, quotes group, '#' at the start of a word ends the line.
+ * The words point into @line. Return: the number of words, or -1.
+ */
+static int split_line(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *p = line;
+
+	for (;;) {
+		char *word;
+
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == '\0' || *p == '#')
+			break;
+		if (argc == max - 1) {
+			fprintf(stderr, "Too many arguments on the line\n");
+			return -1;
+		}
+		if (*p == '"' || *p == '\'') {
+			char quote = *p++;
+
+			word = p;
+			p = strchr(p, quote);
+			if (!p) {
+				fprintf(stderr, "Unterminated quoted string\n");
+				return -1;
+			}
+		} else {
+			word = p;
+			p += strcspn(p, " \t\n\r");
+		}
+		argv[argc++] = word;
+		if (*p == '\0')
+			break;
+		*p++ = '\0';
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+/*
+ * Read one command, joining lines that end with a backslash.
+ * Return: its length, or -1 at the end of the file.
+ */
+static ssize_t read_command(FILE *f, char **line, size_t *size,
+			    unsigned int *lineno)
+{
+	ssize_t len = getline(line, size, f);
+
+	if (len < 0)
+		return -1;
+	(*lineno)++;
+	for (;;) {
+		char *more = NULL;
+		size_t msize = 0;
+		ssize_t mlen;
+		char *joined;
+
+		while (len > 0 && ((*line)[len - 1] == '\n' ||
+				   (*line)[len - 1] == '\r'))
+			(*line)[--len] = '\0';
+		if (len == 0 || (*line)[len - 1] != '\\')
+			return len;
+		(*line)[--len] = '\0';
+		mlen = getline(&more, &msize, f);
+		if (mlen < 0) {
+			free(more);
+			return len;
+		}
+		(*lineno)++;
+		joined = realloc(*line, (size_t)len + (size_t)mlen + 1);
+		if (!joined) {
+			free(more);
+			return len;
+		}
+		memcpy(joined + len, more, (size_t)mlen + 1);
+		free(more);
+		*line = joined;
+		*size = (size_t)len + (size_t)mlen + 1;
+		len += mlen;
+	}
+}
+
+static int do_batch(struct pn_ctx *c, const char *name)
+{
+	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
+	unsigned int lineno = 0, cmdline;
+	char *line = NULL, *argv[128];
+	size_t size = 0;
+	int ret = 0;
+
+	if (!f) {
+		fprintf(stderr, "Cannot open file \"%s\" for reading: %s\n",
+			name, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		int argc;
+
+		cmdline = lineno + 1;
+		if (read_command(f, &line, &size, &lineno) < 0)
+			break;
+		argc = split_line(line, argv, (int)(sizeof(argv) / sizeof(argv[0])));
+		if (argc == 0)
+			continue;
+		if (argc < 0 || dispatch(c, argc, argv)) {
+			fprintf(stderr, "Command failed %s:%u\n", name, cmdline);
+			ret = -1;
+			if (!c->force)
+				break;
+		}
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
+static int netns_enter(const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (strchr(name, '/'))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "/var/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
+		fprintf(stderr, "Cannot enter network namespace \"%s\": %s\n",
+			name, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pn_ctx c = { 0 };
+	const char *batch = NULL;
+	bool json = false, pretty = false;
+	int ret;
+
+	while (argc > 1 && argv[1][0] == '-' && argv[1][1] != '\0') {
+		const char *opt = argv[1];
+
+		if (opt[1] == '-')	/* --json as -json, like iproute2 */
+			opt++;
+		if (pn_matches(opt, "-json")) {
+			json = true;
+		} else if (pn_matches(opt, "-pretty")) {
+			pretty = true;
+		} else if (pn_matches(opt, "-statistics") ||
+			   pn_matches(opt, "-stats")) {
+			c.stats++;
+		} else if (pn_matches(opt, "-batch")) {
+			if (argc < 3) {
+				pn_incomplete();
+				return 1;
+			}
+			batch = argv[2];
+			argc--;
+			argv++;
+		} else if (pn_matches(opt, "-force")) {
+			c.force = true;
+		} else if (pn_matches(opt, "-netns")) {
+			if (argc < 3) {
+				pn_incomplete();
+				return 1;
+			}
+			if (netns_enter(argv[2]))
+				return 1;
+			argc--;
+			argv++;
+		} else if (pn_matches(opt, "-Version")) {
+			printf("podnetctl %s\n", PODNETCTL_VERSION);
+			return 0;
+		} else if (pn_matches(opt, "-help")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr,
+				"Option \"%s\" is unknown, try \"podnetctl -help\".\n",
+				argv[1]);
+			return 1;
+		}
+		argc--;
+		argv++;
+	}
+
+	if (out_init(stdout, json, pretty)) {
+		fprintf(stderr, "podnetctl: out of memory\n");
+		return 1;
+	}
+	if (batch)
+		ret = do_batch(&c, batch);
+	else
+		ret = dispatch(&c, argc - 1, argv + 1);
+	out_fini();
+	pn_ctx_free(&c);
+	return ret ? 1 : 0;
+}
