@@ -412,6 +412,7 @@ static int podnet_nl_peer_apply(struct podnet_peer *peer, struct nlattr **tb,
 		WRITE_ONCE(peer->port, nla_get_u16(tb[PODNET_A_PEER_PORT]));
 	if (a)
 		WRITE_ONCE(peer->mac, ether_addr_to_u64(nla_data(a)));
+	peer->pn->genid++;
 	return 0;
 }
 

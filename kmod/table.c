@@ -78,8 +78,15 @@ static DEFINE_MUTEX(podnet_route_cache_lock);
  */
 #define podnet_deref_r(p) rcu_dereference_check(p, rcu_read_lock_bh_held())
 
-/* Internal walks where no reader or writer can interfere. */
+/*
+ * Unchecked: walks where no writer can interfere (the caller is the writer
+ * or the trie is detached), and the lookups that either readers or writers
+ * call (for lockdep, the lock they hold is unknown).
+ */
 #define podnet_deref_x(p) rcu_dereference_raw(p)
+
+#define podnet_deref_rx(p, raw) \
+	rcu_dereference_check(p, (raw) || rcu_read_lock_bh_held())
 
 static void podnet_key_from_in6(const struct in6_addr *addr, u64 *key)
 {
@@ -276,16 +283,17 @@ static bool podnet_route_place(struct podnet_route __rcu **trie,
  * Longest-prefix match of @key: return the peer, and the matching node in
  * *@found when @found is not NULL. Each node's peer is read once, so the
  * peer and node returned belong together even while a writer changes them.
+ * @raw: skip the lockdep check of the reader's RCU read lock.
  */
 static __always_inline struct podnet_peer *
 podnet_route_lookup(struct podnet_route __rcu *const *trie, const u64 *key,
-		    u8 bits, struct podnet_route **found)
+		    u8 bits, struct podnet_route **found, bool raw)
 {
-	struct podnet_route *node = podnet_deref_r(*trie);
+	struct podnet_route *node = podnet_deref_rx(*trie, raw);
 	struct podnet_peer *peer, *best = NULL;
 
 	while (node && podnet_prefix_matches(node, key)) {
-		peer = podnet_deref_r(node->peer);
+		peer = podnet_deref_rx(node->peer, raw);
 		if (peer) {
 			best = peer;
 			if (found)
@@ -293,7 +301,8 @@ podnet_route_lookup(struct podnet_route __rcu *const *trie, const u64 *key,
 		}
 		if (node->cidr == bits)
 			break;
-		node = podnet_deref_r(node->bit[podnet_choose(node, key)]);
+		node = podnet_deref_rx(node->bit[podnet_choose(node, key)],
+				       raw);
 	}
 	return best;
 }
@@ -643,7 +652,7 @@ struct podnet_peer *podnet_table_lookup4(const struct podnet_table *table,
 {
 	u64 key[2] = { (u64)be32_to_cpu(addr) << 32, 0 };
 
-	return podnet_route_lookup(&table->root4, key, 32, NULL);
+	return podnet_route_lookup(&table->root4, key, 32, NULL, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_lookup4);
 
@@ -663,7 +672,7 @@ struct podnet_peer *podnet_table_lookup6(const struct podnet_table *table,
 	u64 key[2];
 
 	podnet_key_from_in6(addr, key);
-	return podnet_route_lookup(&table->root6, key, 128, NULL);
+	return podnet_route_lookup(&table->root6, key, 128, NULL, false);
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_lookup6);
 
@@ -674,7 +683,7 @@ EXPORT_SYMBOL_IF_KUNIT(podnet_table_lookup6);
  * @prefix: the matching prefix, when a peer is returned (may be NULL)
  * @len: its length, when a peer is returned (may be NULL)
  *
- * Context: rcu_read_lock(), rcu_read_lock_bh() or BH disabled.
+ * Context: rcu_read_lock() (any flavour), or the table's lock held.
  * Return: the peer of the longest prefix holding @addr, or NULL (also for
  * a family other than AF_INET and AF_INET6).
  */
@@ -690,8 +699,9 @@ struct podnet_peer *podnet_table_match(const struct podnet_table *table,
 	bits = podnet_key_from_addr(addr, key);
 	if (!bits)
 		return NULL;
+	/* Readers and writers (route get, under the lock) call this. */
 	peer = podnet_route_lookup(bits == 32 ? &table->root4 : &table->root6,
-				   key, bits, &node);
+				   key, bits, &node, true);
 	if (!peer)
 		return NULL;
 	if (prefix)
@@ -759,3 +769,44 @@ void podnet_route_prefix(const struct podnet_route *route,
 		*len = route->cidr;
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_route_prefix);
+
+/**
+ * podnet_table_walk_peer - call a function for each route of a peer
+ * @peer: the peer
+ * @skip: in: how many of @peer's routes to pass over first; out: how many
+ *	  were done (passed over, or @fn returned 0), so that a walk stopped
+ *	  by @fn resumes, with the same @skip, at the route it stopped at
+ * @fn: called with each route's prefix, in the order the routes were added
+ *	to @peer
+ * @ctx: passed to @fn
+ * @lock: the lock serializing the table's writers, held
+ *
+ * For dumps, which resume in a later call when a message is full.
+ *
+ * Return: 0 when every route was done, or the non-zero value @fn returned.
+ */
+int podnet_table_walk_peer(struct podnet_peer *peer, unsigned long *skip,
+			   podnet_route_fn fn, void *ctx, struct mutex *lock)
+{
+	struct podnet_route *route;
+	struct podnet_addr prefix;
+	unsigned long done = 0;
+	int err = 0;
+	u8 len;
+
+	lockdep_assert_held(lock);
+	list_for_each_entry(route, &peer->routes, peer_list) {
+		if (done < *skip) {
+			done++;
+			continue;
+		}
+		podnet_route_prefix(route, &prefix, &len);
+		err = fn(ctx, &prefix, len);
+		if (err)
+			break;
+		done++;
+	}
+	*skip = done;
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(podnet_table_walk_peer);

@@ -21,7 +21,7 @@ repo=$(cd "$here/.." && pwd -P)
 userspace=1
 case "${1-}" in
 --module-only) userspace=0; shift ;;
--h|--help) sed -n '4,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
+-h|--help) sed -n '4,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 -*) echo "usage: build.sh [--module-only] [KVER...]" >&2; exit 2 ;;
 esac
 

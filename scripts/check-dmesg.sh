@@ -16,7 +16,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--marker) marker=${2:?--marker needs an argument}; shift 2 ;;
 	--all) all=1; shift ;;
-	-h|--help) sed -n '4,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "check-dmesg.sh: unknown option $1" >&2; exit 2 ;;
 	*) break ;;

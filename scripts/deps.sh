@@ -32,7 +32,7 @@ case "${1-}" in
 "") ;;
 --check) mode=check ;;
 --list) printf '%s\n' "${PACKAGES[@]}"; exit 0 ;;
--h|--help) sed -n '4,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
+-h|--help) sed -n '4,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 *) echo "usage: $0 [--check|--list]" >&2; exit 2 ;;
 esac
 

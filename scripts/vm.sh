@@ -21,18 +21,23 @@
 # console.log (the serial console), dmesg-check.txt (check-dmesg.sh's
 # verdict). Without -v, output.log is printed to stdout after the run.
 #
-# In the guest: cwd is the work tree; PATH is the host's; /tmp, /run,
-# /var/tmp are tmpfs; debugfs is mounted; modules autoload from the host's
-# /lib/modules. The command sees PODNET_RESULTS (DIR), PODNET_KVER,
-# PODNET_REPO, PODNET_IN_VM=1, and every PODNET_* variable of the caller.
+# In the guest (2 vCPUs, 2 GiB, no NIC): cwd is the work tree, stdin is
+# /dev/null, PATH is the host's; /tmp, /run, /var/tmp are tmpfs, the rest of
+# / is the host's, read-only; debugfs, cgroup2, bpffs are mounted; modules
+# autoload from the host's /lib/modules. The serial console shows only
+# warnings and worse while the command runs (dmesg.txt has everything). The
+# command sees PODNET_RESULTS (DIR), PODNET_KVER, PODNET_REPO, PODNET_IN_VM=1
+# and every PODNET_* variable of the caller; no other variable passes.
 #
-# Exit status: the command's, or 1 when the guest reported none (boot
-# failure, panic, timeout), or 1 when the command succeeded but
-# check-dmesg.sh found a kernel problem in the guest's log.
+# Exit status: the command's; 1 when the guest reported none (boot failure,
+# panic, timeout) or when the command succeeded but check-dmesg.sh found a
+# kernel problem in the guest's log; 2 on usage errors.
 #
 # Environment: PODNET_CACHE (default /var/cache/podnet; the initramfs is
-# cached in $PODNET_CACHE/initramfs/KVER.cpio.gz), PODNET_VM_APPEND (extra
-# kernel command line, e.g. panic_on_warn=1).
+# cached in $PODNET_CACHE/initramfs/KVER.cpio.gz, rebuilt when this script,
+# vm-init.sh or the kernel's modules change), PODNET_VM_TIMEOUT (default of
+# --timeout), PODNET_VM_APPEND (more kernel command line, e.g.
+# panic_on_warn=1).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -40,7 +45,7 @@ repo=$(cd "$here/.." && pwd -P)
 PATH=$PATH:/usr/sbin:/sbin
 
 usage() {
-	sed -n '4,24s/^# \{0,1\}//p' "$0" >&2
+	echo "usage: vm.sh [-v] [--kernel KVER] [--results DIR] [--timeout SEC] -- COMMAND [ARG...]" >&2
 	exit 2
 }
 
@@ -54,7 +59,7 @@ while [ $# -gt 0 ]; do
 	--results) results=${2:?--results needs a directory}; shift 2 ;;
 	--timeout) tmo=${2:?--timeout needs seconds}; shift 2 ;;
 	-v|--verbose) verbose=1; shift ;;
-	-h|--help) usage ;;
+	-h|--help) sed -n '4,/^set -e/{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
 	--) shift; break ;;
 	*) echo "vm.sh: unexpected argument '$1' (the command goes after --)" >&2; usage ;;
 	esac
@@ -94,34 +99,34 @@ module_plan() {
 	done
 }
 
+# Scratch space of this run, removed on exit.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
 build_initrd() {
-	local op path name
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	mkdir -p "$tmp"/{bin,dev,proc,sys,newroot,lib/modules}
-	cp "$busybox" "$tmp/bin/busybox"
-	[ "$(id -u)" -ne 0 ] || mknod -m 600 "$tmp/dev/console" c 5 1
-	: >"$tmp/modules.list"
+	local op path name root=$tmp/initramfs
+	mkdir -p "$root"/{bin,dev,proc,sys,newroot,lib/modules}
+	cp "$busybox" "$root/bin/busybox"
+	[ "$(id -u)" -ne 0 ] || mknod -m 600 "$root/dev/console" c 5 1
+	: >"$root/modules.list"
 	while read -r op path _; do
 		[ "$op" = insmod ] || continue
 		name=$(basename "$path")
 		name=${name%.xz}; name=${name%.zst}; name=${name%.gz}
-		grep -qxF "$name" "$tmp/modules.list" && continue
+		grep -qxF "$name" "$root/modules.list" && continue
 		case "$path" in
 		*.xz) xz -dc "$path" ;;
 		*.zst) zstd -dc "$path" ;;
 		*.gz) gzip -dc "$path" ;;
 		*) cat "$path" ;;
-		esac >"$tmp/lib/modules/$name"
-		echo "$name" >>"$tmp/modules.list"
+		esac >"$root/lib/modules/$name"
+		echo "$name" >>"$root/modules.list"
 	done < <(module_plan)
-	install -m 0755 "$here/vm-init.sh" "$tmp/init"
-	mkdir -p "$cache"
-	(cd "$tmp" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	install -m 0755 "$here/vm-init.sh" "$root/init"
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 >"$initrd.$$"
 	mv -f "$initrd.$$" "$initrd"
-	rm -rf "$tmp"
-	trap - EXIT
+	rm -rf "$root"
 }
 
 if readelf -l "$busybox" 2>/dev/null | grep -q 'program interpreter'; then
@@ -133,11 +138,18 @@ key=$({
 	module_plan
 	stat -L -c '%n %s %Y' "$busybox" "/lib/modules/$kver/modules.dep"
 } | sha256sum | cut -d' ' -f1)
+# Under a lock: runs of other work trees (other scripts) may share the cache.
+# The guest boots a private copy, so a rebuild cannot swap it under qemu.
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
 if [ ! -s "$initrd" ] || [ "$(cat "$initrd.key" 2>/dev/null)" != "$key" ]; then
 	echo "vm.sh: building $initrd" >&2
 	build_initrd
 	echo "$key" >"$initrd.key"
 fi
+cp "$initrd" "$tmp/initrd.cpio.gz"
+exec 9>&-
 
 # --- the command, as the guest runs it ---------------------------------------
 
@@ -158,14 +170,16 @@ rm -f "$results"/{vm-cmd.sh,vm-status,vm-times,output.log,dmesg.txt,console.log,
 
 # --- boot ---------------------------------------------------------------------
 
-append="console=ttyS0 panic=-1 oops=panic"
+# No panic_on_warn: check-dmesg.sh judges the log instead. log_buf_len: the
+# whole log of a long test run must fit into dmesg.txt.
+append="console=ttyS0 panic=-1 oops=panic log_buf_len=8M"
 append+=" pnvm_repo=$repo pnvm_results=$results pnvm_resshare=$resshare"
 append+=${PODNET_VM_APPEND:+ $PODNET_VM_APPEND}
 
 qemu=(qemu-system-x86_64
 	-accel "tcg,thread=multi" -smp 2 -cpu max -m 2048
 	-nographic -no-reboot -nic none
-	-kernel "$kernel" -initrd "$initrd" -append "$append"
+	-kernel "$kernel" -initrd "$tmp/initrd.cpio.gz" -append "$append"
 	-fsdev "local,id=fsroot,path=/,readonly=on,multidevs=remap,security_model=none"
 	-device "virtio-9p-pci,fsdev=fsroot,mount_tag=pnroot"
 	-fsdev "local,id=fsrepo,path=$repo,multidevs=remap,security_model=none"

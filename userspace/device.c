@@ -92,8 +92,8 @@ int pn_dev_pick(struct pn_ctx *c, const char *name, struct pn_dev *dev)
 }
 
 /* The devices a "show" is about: @name, or else all podnet devices. */
-int pn_dev_select(struct pn_ctx *c, const char *name, struct pn_dev **devs,
-		  size_t *n)
+static int dev_select(struct pn_ctx *c, const char *name, struct pn_dev **devs,
+		      size_t *n)
 {
 	if (!name)
 		return dev_list(c, devs, n);
@@ -110,6 +110,37 @@ int pn_dev_select(struct pn_ctx *c, const char *name, struct pn_dev **devs,
 	}
 	*n = 1;
 	return 0;
+}
+
+/*
+ * "peer show" and "route show": parse [dev NAME], then dump @cmd of that
+ * device, or of each podnet device, through @cb into one list.
+ */
+int pn_show_per_dev(struct pn_ctx *c, int argc, char **argv,
+		    const char *what, uint8_t cmd, nl_data_cb cb)
+{
+	const char *name = NULL;
+	struct pn_kw kw[] = {
+		PN_KW("dev", PN_ARG_IFNAME, &name),
+	};
+	struct pn_show show = { .stats = c->stats };
+	char buf[NL_REQ_SIZE];
+	struct pn_dev *devs;
+	size_t i, n;
+	int err = 0;
+
+	if (pn_parse_kw(argc, argv, kw, 1, what) ||
+	    dev_select(c, name, &devs, &n))
+		return -1;
+	out_list_begin();
+	for (i = 0; i < n && !err; i++) {
+		show.dev = &devs[i];
+		err = nl_dump(c->genl, pn_msg(c, buf, cmd, 0, devs[i].ifindex),
+			      cb, &show);
+	}
+	out_list_end();
+	free(devs);
+	return err;
 }
 
 static const enum mnl_attr_data_type dev_types[PODNET_A_DEV_MAX + 1] = {
@@ -211,7 +242,7 @@ int pn_print_dev(const struct nlmsghdr *nlh, void *data)
 	nl_parse_nested(top[PODNET_A_DEV], dev_types, PODNET_A_DEV_MAX, tb);
 
 	out_obj_begin();
-	out_head("ifname", "%s:", pn_top_ifname(top, show->dev, name));
+	out_head("ifname", pn_top_ifname(top, show->dev, name), ":");
 	if (tb[PODNET_A_DEV_VNI])
 		out_uint("vni", mnl_attr_get_u32(tb[PODNET_A_DEV_VNI]));
 	if (tb[PODNET_A_DEV_PORT])

@@ -71,7 +71,7 @@ int genl_resolve(struct nl_sock *s, const char *name, const char *mcgrp,
 	memset(f, 0, sizeof(*f));
 	nlh = genl_msg(buf, GENL_ID_CTRL, 1, CTRL_CMD_GETFAMILY, 0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
-	if (nl_talk(s, nlh, family_cb, &r, &err)) {
+	if (nl_talk(s, nlh, false, family_cb, &r, &err)) {
 		if (err.error == -ENOENT)
 			return -ENOENT;
 		nl_perror(s, &err);

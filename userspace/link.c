@@ -21,9 +21,9 @@ void link_usage(FILE *f)
 		"       podnetctl link set NAME [ OPTIONS ]\n"
 		"       podnetctl link del NAME\n"
 		"       podnetctl [-j] [-p] [-s] link show [dev NAME]\n"
-		"OPTIONS := [ vni N ] [ port P ] [ local ADDR ] [ dev UNDERLAY ] [ encap E ]\n"
-		"           [ ttl { auto | 0-255 } ] [ tos { inherit | 0-255 } ] [ mac MAC ] [ mtu N ]\n"
-		"where  N (vni) := 1-16777215   P := 1-65535\n"
+		"OPTIONS := [ vni VNI ] [ port PORT ] [ local ADDR ] [ dev UNDERLAY ] [ encap E ]\n"
+		"           [ ttl { auto | 0-255 } ] [ tos { inherit | 0-255 } ] [ mac MAC ] [ mtu MTU ]\n"
+		"where  VNI := 1-16777215   PORT := 1-65535   MTU := 68-65535\n"
 		"       E := { vxlan | gpe | ipip | direct | auto }\n");
 }
 

@@ -221,8 +221,8 @@ void nl_process(struct nl_answer *a, const void *buf, size_t len)
 	}
 }
 
-int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
-	    void *data, struct nl_err *err)
+int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, bool dump,
+	    nl_data_cb cb, void *data, struct nl_err *err)
 {
 	struct nl_answer a = {
 		.portid = s->portid,
@@ -231,8 +231,8 @@ int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
 	};
 
 	nlh->nlmsg_seq = a.seq = ++s->seq;
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
-		nlh->nlmsg_flags |= NLM_F_ACK;
+	/* not a test of nlmsg_flags: NLM_F_DUMP's bits are also EXCL|REPLACE */
+	nlh->nlmsg_flags |= dump ? NLM_F_DUMP : NLM_F_ACK;
 
 	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0) {
 		a.err.error = -errno;
@@ -278,23 +278,28 @@ void nl_perror(const struct nl_sock *s, const struct nl_err *err)
 	fputc('\n', stderr);
 }
 
-int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
-	       void *data)
+static int talk_or_print(struct nl_sock *s, struct nlmsghdr *nlh, bool dump,
+			 nl_data_cb cb, void *data)
 {
 	struct nl_err err;
 
-	if (nl_talk(s, nlh, cb, data, &err)) {
+	if (nl_talk(s, nlh, dump, cb, data, &err)) {
 		nl_perror(s, &err);
 		return -1;
 	}
 	return 0;
 }
 
+int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
+	       void *data)
+{
+	return talk_or_print(s, nlh, false, cb, data);
+}
+
 int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
 	    void *data)
 {
-	nlh->nlmsg_flags |= NLM_F_DUMP;
-	return nl_request(s, nlh, cb, data);
+	return talk_or_print(s, nlh, true, cb, data);
 }
 
 void nl_put_addr(struct nlmsghdr *nlh, uint16_t type, const struct pn_addr *a)

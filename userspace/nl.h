@@ -52,18 +52,18 @@ void nl_close(struct nl_sock *s);
 int nl_protocol(const struct nl_sock *s);
 
 /*
- * Send @nlh (its seq and NLM_F_ACK are set here; NLM_F_DUMP is the caller's)
- * and process the answer. Prints nothing but warnings.
+ * Send @nlh as a dump (NLM_F_DUMP) or as a "do" request (NLM_F_ACK) and
+ * process the answer. Prints nothing but warnings.
  * Return: 0, or -1 with @err filled.
  */
-int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
-	    void *data, struct nl_err *err);
+int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, bool dump,
+	    nl_data_cb cb, void *data, struct nl_err *err);
 void nl_perror(const struct nl_sock *s, const struct nl_err *err);
 
 /* nl_talk() that prints errors. Return: 0 or -1. */
 int nl_request(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
 	       void *data);
-/* A dump (NLM_F_DUMP is added) that prints errors. Return: 0 or -1. */
+/* nl_talk() of a dump that prints errors. Return: 0 or -1. */
 int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
 	    void *data);
 

@@ -82,14 +82,14 @@ static void text_sep(void)
 	out.line_open = true;
 }
 
-void out_head(const char *key, const char *text_fmt, const char *value)
+void out_head(const char *key, const char *value, const char *suffix)
 {
 	if (out.j) {
 		json_str(out.j, key, value);
 		return;
 	}
 	text_sep();
-	fprintf(out.f, text_fmt, value);
+	fprintf(out.f, "%s%s", value, suffix);
 }
 
 void out_str(const char *key, const char *value)

@@ -22,8 +22,8 @@ void out_list_end(void);
 void out_obj_begin(void);
 void out_obj_end(void);
 
-/* The head of a text line (printf(@text_fmt, @value)); "@key": @value. */
-void out_head(const char *key, const char *text_fmt, const char *value);
+/* The head of a text line: @value then @suffix; "@key": @value in JSON. */
+void out_head(const char *key, const char *value, const char *suffix);
 /* " key value" */
 void out_str(const char *key, const char *value);
 void out_uint(const char *key, uint64_t value);

@@ -3,7 +3,6 @@
  * podnetctl peer add|change|del|show: the remote nodes of a device.
  */
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -91,7 +90,7 @@ int pn_print_peer(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 
 	out_obj_begin();
-	out_head("addr", "%s", pn_addr_str(&addr, buf, sizeof(buf)));
+	out_head("addr", pn_addr_str(&addr, buf, sizeof(buf)), "");
 	out_str("dev", pn_top_ifname(top, show->dev, name));
 	/* 0 and UNSPEC mean "the device's": left out */
 	if (tb[PODNET_A_PEER_PORT] && mnl_attr_get_u16(tb[PODNET_A_PEER_PORT]))
@@ -107,33 +106,6 @@ int pn_print_peer(const struct nlmsghdr *nlh, void *data)
 		print_peer_stats(tb[PODNET_A_PEER_STATS]);
 	out_obj_end();
 	return MNL_CB_OK;
-}
-
-static int peer_show(struct pn_ctx *c, int argc, char **argv)
-{
-	const char *name = NULL;
-	struct pn_kw kw[] = {
-		PN_KW("dev", PN_ARG_IFNAME, &name),
-	};
-	struct pn_show show = { .stats = c->stats };
-	char buf[NL_REQ_SIZE];
-	struct pn_dev *devs;
-	size_t i, n;
-	int err = 0;
-
-	if (pn_parse_kw(argc, argv, kw, 1, "peer show") ||
-	    pn_dev_select(c, name, &devs, &n))
-		return -1;
-	out_list_begin();
-	for (i = 0; i < n && !err; i++) {
-		show.dev = &devs[i];
-		err = nl_dump(c->genl, pn_msg(c, buf, PODNET_CMD_PEER_GET, 0,
-					      devs[i].ifindex),
-			      pn_print_peer, &show);
-	}
-	out_list_end();
-	free(devs);
-	return err;
 }
 
 /* peer add|change|del ADDR [dev NAME] [port P] [encap E] [mac MAC] */
@@ -193,7 +165,9 @@ int do_peer(struct pn_ctx *c, int argc, char **argv)
 				   argc - 1, argv + 1);
 	if (pn_matches(cmd, "show") || pn_matches(cmd, "list") ||
 	    pn_matches(cmd, "lst"))
-		return peer_show(c, argc > 0 ? argc - 1 : 0, argv + 1);
+		return pn_show_per_dev(c, argc > 0 ? argc - 1 : 0, argv + 1,
+				       "peer show", PODNET_CMD_PEER_GET,
+				       pn_print_peer);
 	if (pn_matches(cmd, "help")) {
 		peer_usage(stdout);
 		return 0;

@@ -46,14 +46,15 @@ int pn_ifindex(const char *name, uint32_t *ifindex);
 
 /* device.c: finding podnet devices; "show". */
 int pn_dev_pick(struct pn_ctx *c, const char *name, struct pn_dev *dev);
-int pn_dev_select(struct pn_ctx *c, const char *name, struct pn_dev **devs,
-		  size_t *n);
 
 /* What a print callback needs: data of pn_print_{dev,peer,route}(). */
 struct pn_show {
 	int stats;
 	const struct pn_dev *dev;	/* the device asked for, or NULL */
 };
+
+int pn_show_per_dev(struct pn_ctx *c, int argc, char **argv,
+		    const char *what, uint8_t cmd, nl_data_cb cb);
 
 int pn_print_dev(const struct nlmsghdr *nlh, void *data);
 int pn_print_peer(const struct nlmsghdr *nlh, void *data);

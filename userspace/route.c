@@ -2,7 +2,6 @@
 /*
  * podnetctl route add|replace|del|get|show: PodCIDR prefix -> peer.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -48,39 +47,12 @@ int pn_print_route(const struct nlmsghdr *nlh, void *data)
 		     (uint8_t)pn_addr_bits(&prefix.addr);
 
 	out_obj_begin();
-	out_head("dst", "%s", pn_prefix_str(&prefix, buf, sizeof(buf)));
+	out_head("dst", pn_prefix_str(&prefix, buf, sizeof(buf)), "");
 	if (nl_get_addr(tb[PODNET_A_ROUTE_VIA], &via))
 		out_str("via", pn_addr_str(&via, buf, sizeof(buf)));
 	out_str("dev", pn_top_ifname(top, show->dev, name));
 	out_obj_end();
 	return MNL_CB_OK;
-}
-
-static int route_show(struct pn_ctx *c, int argc, char **argv)
-{
-	const char *name = NULL;
-	struct pn_kw kw[] = {
-		PN_KW("dev", PN_ARG_IFNAME, &name),
-	};
-	struct pn_show show = { .stats = c->stats };
-	char buf[NL_REQ_SIZE];
-	struct pn_dev *devs;
-	size_t i, n;
-	int err = 0;
-
-	if (pn_parse_kw(argc, argv, kw, 1, "route show") ||
-	    pn_dev_select(c, name, &devs, &n))
-		return -1;
-	out_list_begin();
-	for (i = 0; i < n && !err; i++) {
-		show.dev = &devs[i];
-		err = nl_dump(c->genl, pn_msg(c, buf, PODNET_CMD_ROUTE_GET, 0,
-					      devs[i].ifindex),
-			      pn_print_route, &show);
-	}
-	out_list_end();
-	free(devs);
-	return err;
 }
 
 /* route get ADDR [dev NAME]: the longest match, answered by the kernel. */
@@ -174,7 +146,9 @@ int do_route(struct pn_ctx *c, int argc, char **argv)
 		return route_get(c, argc - 1, argv + 1);
 	if (pn_matches(cmd, "show") || pn_matches(cmd, "list") ||
 	    pn_matches(cmd, "lst"))
-		return route_show(c, argc > 0 ? argc - 1 : 0, argv + 1);
+		return pn_show_per_dev(c, argc > 0 ? argc - 1 : 0, argv + 1,
+				       "route show", PODNET_CMD_ROUTE_GET,
+				       pn_print_route);
 	if (pn_matches(cmd, "help")) {
 		route_usage(stdout);
 		return 0;

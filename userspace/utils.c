@@ -58,7 +58,7 @@ int pn_parse_prefix(const char *s, struct pn_prefix *p)
 	bits = pn_addr_bits(&p->addr);
 
 	if (!slash) {
-		p->len = bits;
+		p->len = (uint8_t)bits;
 		return 0;
 	}
 	slash++;
@@ -72,7 +72,7 @@ int pn_parse_prefix(const char *s, struct pn_prefix *p)
 	}
 	if (len > bits)
 		return -PN_EPFXLEN;
-	p->len = len;
+	p->len = (uint8_t)len;
 
 	for (i = len; i < bits; i++)
 		if (p->addr.bytes[i / 8] & (0x80 >> (i % 8)))

@@ -52,7 +52,21 @@ enum {
 };
 #define IFLA_PODNET_MAX (__IFLA_PODNET_MAX - 1)
 
-/* Generic netlink commands. */
+/*
+ * Generic netlink commands.
+ *
+ * Every request names the device with PODNET_A_IFINDEX or PODNET_A_IFNAME,
+ * dump requests included. Replies carry PODNET_A_IFINDEX and the object's
+ * nest (PODNET_A_DEV replies also PODNET_A_IFNAME).
+ *
+ * Notifications on the "events" group use the command of the change
+ * (PEER_NEW, PEER_SET, PEER_DEL, ROUTE_NEW, ROUTE_DEL) with the same
+ * attributes as a reply; a route added to an unknown peer first sends the
+ * PEER_NEW of that peer.
+ *
+ * In PEER_NEW and PEER_SET, PODNET_A_PEER_PORT 0 and PODNET_A_PEER_ENCAP
+ * UNSPEC mean "the device's".
+ */
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
 	PODNET_CMD_DEV_GET,	/* do, dump */
