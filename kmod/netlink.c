@@ -31,6 +31,7 @@ static const struct nla_policy podnet_route_policy[PODNET_A_ROUTE_MAX + 1] = {
 	[PODNET_A_ROUTE_PREFIX_LEN] = { .type = NLA_U8 },
 	[PODNET_A_ROUTE_VIA] = { .type = NLA_BINARY,
 				 .len = sizeof(struct in6_addr) },
+	[PODNET_A_ROUTE_REPLACE] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy podnet_policy[PODNET_A_MAX + 1] = {
@@ -459,13 +460,8 @@ static int podnet_nl_peer_doit(struct sk_buff *skb, struct genl_info *info)
 	switch (cmd) {
 	case PODNET_CMD_PEER_NEW:
 		if (obj.peer) {
-			if (info->nlhdr->nlmsg_flags & NLM_F_EXCL) {
-				NL_SET_ERR_MSG(info->extack, "Peer exists");
-				err = -EEXIST;
-				break;
-			}
-			err = podnet_nl_peer_apply(obj.peer, tb, info->extack);
-			cmd = PODNET_CMD_PEER_SET;
+			NL_SET_ERR_MSG(info->extack, "Peer exists");
+			err = -EEXIST;
 			break;
 		}
 		obj.peer = podnet_peer_create(obj.pn, &addr, info->extack);
@@ -626,7 +622,7 @@ static int podnet_nl_route_doit(struct sk_buff *skb, struct genl_info *info)
 		podnet_nl_notify(PODNET_CMD_PEER_NEW, &obj);
 	}
 	err = podnet_table_insert(&obj.pn->table, &prefix, obj.len, obj.peer,
-				  info->nlhdr->nlmsg_flags & NLM_F_REPLACE ?
+				  nla_get_flag(tb[PODNET_A_ROUTE_REPLACE]) ?
 				  PODNET_TABLE_REPLACE : 0, &obj.pn->lock);
 	if (err) {
 		if (err == -EEXIST)

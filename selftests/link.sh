@@ -12,7 +12,9 @@
 #  - link add with an invalid value is refused with a message, exit status
 #    non-zero, and no device appears: vni 16777216, vni 0, port 0, a local
 #    address the namespace does not have, an unknown underlay device, an
-#    unknown encap; a second device with the same vni and port is refused.
+#    unknown encap;
+#  - two devices with the same vni and port cannot both be up (the second
+#    "ip link set up" is refused, and so is a vni change onto a busy one).
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -21,7 +23,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 24
+ktap_plan 25
 podnet_require
 pn_tmpdir
 N1=$(node_ns 1)
@@ -134,7 +136,24 @@ add_refused "link add local 10.9.9.9 (not in the namespace) refused" pn3 \
 	dev eth0 local 10.9.9.9
 add_refused "link add dev nosuch0 refused" pn3 dev nosuch0
 add_refused "link add encap bogus refused" pn3 encap bogus
-add_refused "link add with pn2's vni and port (5, 4790) refused" pn3 \
-	vni 5 port 4790
+
+# 5. one device per (vni, port) may be up: the check is made when a device
+# goes up (they share the port's socket) and when an up device changes vni
+ip -n "$N1" link set pn2 up
+pnctl "$N1" link add pn3 vni 5 port 4790 > /dev/null 2>&1
+out=$(ip -n "$N1" link set pn3 up 2>&1)
+rc=$?
+ktap_info "ip link set pn3 (vni 5 port 4790) up next to pn2: exit $rc: $out"
+[ $rc -ne 0 ] && [ -n "$out" ]
+ktap_result "a second device with the same vni and port cannot go up" $?
+ip -n "$N1" link del pn3 2>/dev/null
+pnctl "$N1" link add pn3 vni 6 port 4790 > /dev/null 2>&1
+ip -n "$N1" link set pn3 up
+out=$(pnctl "$N1" link set pn3 vni 5 2>&1)
+rc=$?
+v=$(pn_attr "$N1" vni pn3 2>&1)
+ktap_info "podnetctl link set pn3 vni 5 (pn3 up, vni 6): exit $rc: $out; vni now $v"
+[ $rc -ne 0 ] && [ -n "$out" ] && [ "$v" = 6 ]
+ktap_result "an up device cannot take a vni already up on its port" $?
 
 ktap_finish

@@ -109,8 +109,8 @@ int pn_print_peer(const struct nlmsghdr *nlh, void *data)
 }
 
 /* peer add|change|del ADDR [dev NAME] [port P] [encap E] [mac MAC] */
-static int peer_modify(struct pn_ctx *c, uint8_t cmd, uint16_t flags,
-		       const char *what, int argc, char **argv)
+static int peer_modify(struct pn_ctx *c, uint8_t cmd, const char *what,
+		       int argc, char **argv)
 {
 	enum { K_DEV, K_PORT, K_ENCAP, K_MAC };
 	const char *name = NULL;
@@ -136,7 +136,7 @@ static int peer_modify(struct pn_ctx *c, uint8_t cmd, uint16_t flags,
 	    pn_dev_pick(c, name, &dev))
 		return -1;
 
-	nlh = pn_msg(c, buf, cmd, flags, dev.ifindex);
+	nlh = pn_msg(c, buf, cmd, 0, dev.ifindex);
 	nest = mnl_attr_nest_start(nlh, PODNET_A_PEER);
 	nl_put_addr(nlh, PODNET_A_PEER_ADDR, &addr);
 	if (kw[K_PORT].seen)
@@ -154,14 +154,13 @@ int do_peer(struct pn_ctx *c, int argc, char **argv)
 	const char *cmd = argc > 0 ? argv[0] : "show";
 
 	if (pn_matches(cmd, "add"))
-		return peer_modify(c, PODNET_CMD_PEER_NEW,
-				   NLM_F_CREATE | NLM_F_EXCL, "peer add",
+		return peer_modify(c, PODNET_CMD_PEER_NEW, "peer add",
 				   argc - 1, argv + 1);
 	if (pn_matches(cmd, "change"))
-		return peer_modify(c, PODNET_CMD_PEER_SET, 0, "peer change",
+		return peer_modify(c, PODNET_CMD_PEER_SET, "peer change",
 				   argc - 1, argv + 1);
 	if (pn_matches(cmd, "delete"))
-		return peer_modify(c, PODNET_CMD_PEER_DEL, 0, "peer del",
+		return peer_modify(c, PODNET_CMD_PEER_DEL, "peer del",
 				   argc - 1, argv + 1);
 	if (pn_matches(cmd, "show") || pn_matches(cmd, "list") ||
 	    pn_matches(cmd, "lst"))

@@ -2,6 +2,7 @@
 /*
  * podnetctl route add|replace|del|get|show: PodCIDR prefix -> peer.
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "args.h"
@@ -90,7 +91,7 @@ static int route_get(struct pn_ctx *c, int argc, char **argv)
 }
 
 /* route add|replace|del PREFIX [via ADDR] [dev NAME] */
-static int route_modify(struct pn_ctx *c, uint8_t cmd, uint16_t flags,
+static int route_modify(struct pn_ctx *c, uint8_t cmd, bool replace,
 			const char *what, int argc, char **argv)
 {
 	enum { K_VIA, K_DEV };
@@ -117,12 +118,14 @@ static int route_modify(struct pn_ctx *c, uint8_t cmd, uint16_t flags,
 	if (pn_dev_pick(c, name, &dev))
 		return -1;
 
-	nlh = pn_msg(c, buf, cmd, flags, dev.ifindex);
+	nlh = pn_msg(c, buf, cmd, 0, dev.ifindex);
 	nest = mnl_attr_nest_start(nlh, PODNET_A_ROUTE);
 	nl_put_addr(nlh, PODNET_A_ROUTE_PREFIX, &prefix.addr);
 	mnl_attr_put_u8(nlh, PODNET_A_ROUTE_PREFIX_LEN, prefix.len);
 	if (kw[K_VIA].seen)
 		nl_put_addr(nlh, PODNET_A_ROUTE_VIA, &via);
+	if (replace)
+		mnl_attr_put(nlh, PODNET_A_ROUTE_REPLACE, 0, NULL);
 	mnl_attr_nest_end(nlh, nest);
 	return nl_request(c->genl, nlh, NULL, NULL);
 }
@@ -132,15 +135,13 @@ int do_route(struct pn_ctx *c, int argc, char **argv)
 	const char *cmd = argc > 0 ? argv[0] : "show";
 
 	if (pn_matches(cmd, "add"))
-		return route_modify(c, PODNET_CMD_ROUTE_NEW,
-				    NLM_F_CREATE | NLM_F_EXCL, "route add",
+		return route_modify(c, PODNET_CMD_ROUTE_NEW, false, "route add",
 				    argc - 1, argv + 1);
 	if (pn_matches(cmd, "replace"))
-		return route_modify(c, PODNET_CMD_ROUTE_NEW,
-				    NLM_F_CREATE | NLM_F_REPLACE,
+		return route_modify(c, PODNET_CMD_ROUTE_NEW, true,
 				    "route replace", argc - 1, argv + 1);
 	if (pn_matches(cmd, "delete"))
-		return route_modify(c, PODNET_CMD_ROUTE_DEL, 0, "route del",
+		return route_modify(c, PODNET_CMD_ROUTE_DEL, false, "route del",
 				    argc - 1, argv + 1);
 	if (pn_matches(cmd, "get"))
 		return route_get(c, argc - 1, argv + 1);

@@ -70,11 +70,11 @@ enum {
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
 	PODNET_CMD_DEV_GET,	/* do, dump */
-	PODNET_CMD_PEER_NEW,	/* do; NLM_F_EXCL refuses an existing peer */
+	PODNET_CMD_PEER_NEW,	/* do; an existing peer: EEXIST */
 	PODNET_CMD_PEER_SET,	/* do; changes an existing peer */
 	PODNET_CMD_PEER_DEL,	/* do; also deletes the peer's routes */
 	PODNET_CMD_PEER_GET,	/* do, dump */
-	PODNET_CMD_ROUTE_NEW,	/* do; NLM_F_REPLACE moves an existing route */
+	PODNET_CMD_ROUTE_NEW,	/* do; existing: EEXIST, or moved if REPLACE */
 	PODNET_CMD_ROUTE_DEL,	/* do */
 	PODNET_CMD_ROUTE_GET,	/* do (longest match of an address), dump */
 
@@ -168,6 +168,7 @@ enum podnet_route_attr {
 	PODNET_A_ROUTE_PREFIX,		/* binary, 4 or 16 bytes */
 	PODNET_A_ROUTE_PREFIX_LEN,	/* u8; absent in ROUTE_GET: match */
 	PODNET_A_ROUTE_VIA,		/* binary, 4 or 16 bytes: peer address */
+	PODNET_A_ROUTE_REPLACE,		/* flag, ROUTE_NEW: move an existing one */
 
 	__PODNET_A_ROUTE_MAX
 };
