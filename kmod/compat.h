@@ -3,19 +3,20 @@
  * podnet: every difference between the supported kernels, in one place.
  *
  * Supported: Debian's 6.1 (stable backports included) and 6.12, and the
- * in-tree build of the tree it sits in.
+ * in-tree build of the tree it sits in. The PODNET_HAVE_* macros come from
+ * feature probes of the kernel's headers in kmod/Makefile, not from version
+ * numbers, which stable and distribution backports make unreliable.
  */
 #ifndef _PODNET_COMPAT_H
 #define _PODNET_COMPAT_H
 
 #include <linux/netdevice.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 
 /* 6.12 turned NETIF_F_LLTX into a bit field (commit 00d066a4d4ed). */
 static inline void podnet_set_lltx(struct net_device *dev)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef PODNET_HAVE_LLTX_BIT
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;
@@ -25,8 +26,8 @@ static inline void podnet_set_lltx(struct net_device *dev)
 /* 6.2 embedded a struct genl_info in struct genl_dumpit_info. */
 static inline struct nlattr **podnet_dump_attrs(struct netlink_callback *cb)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-	return genl_dumpit_info(cb)->info.attrs;
+#ifdef PODNET_HAVE_GENL_INFO_DUMP
+	return genl_info_dump(cb)->attrs;
 #else
 	return genl_dumpit_info(cb)->attrs;
 #endif

@@ -50,8 +50,7 @@ static void podnet_rx_stats(struct podnet_peer *peer, unsigned int len)
 	u64_stats_inc(&p->rx_packets);
 	u64_stats_add(&p->rx_bytes, len);
 	u64_stats_update_end(&p->syncp);
-	if (READ_ONCE(p->last_rx) != jiffies)
-		WRITE_ONCE(p->last_rx, jiffies);
+	WRITE_ONCE(p->last_rx, jiffies);
 }
 
 /**

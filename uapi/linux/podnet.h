@@ -50,6 +50,7 @@ enum {
 
 	__IFLA_PODNET_MAX
 };
+
 #define IFLA_PODNET_MAX (__IFLA_PODNET_MAX - 1)
 
 /*
@@ -80,6 +81,7 @@ enum podnet_cmd {
 
 	__PODNET_CMD_MAX
 };
+
 #define PODNET_CMD_MAX (__PODNET_CMD_MAX - 1)
 
 /* Top level attributes of every podnet message. */
@@ -93,6 +95,7 @@ enum podnet_attr {
 
 	__PODNET_A_MAX
 };
+
 #define PODNET_A_MAX (__PODNET_A_MAX - 1)
 
 enum podnet_dev_attr {
@@ -113,6 +116,7 @@ enum podnet_dev_attr {
 
 	__PODNET_A_DEV_MAX
 };
+
 #define PODNET_A_DEV_MAX (__PODNET_A_DEV_MAX - 1)
 
 /* Device counters: packets dropped, by reason. */
@@ -133,6 +137,7 @@ enum podnet_stat {
 
 	__PODNET_STAT_MAX
 };
+
 #define PODNET_STAT_MAX (__PODNET_STAT_MAX - 1)
 
 enum podnet_peer_attr {
@@ -147,6 +152,7 @@ enum podnet_peer_attr {
 
 	__PODNET_A_PEER_MAX
 };
+
 #define PODNET_A_PEER_MAX (__PODNET_A_PEER_MAX - 1)
 
 enum podnet_peer_stat {
@@ -161,6 +167,7 @@ enum podnet_peer_stat {
 
 	__PODNET_PEER_STAT_MAX
 };
+
 #define PODNET_PEER_STAT_MAX (__PODNET_PEER_STAT_MAX - 1)
 
 enum podnet_route_attr {
@@ -172,6 +179,7 @@ enum podnet_route_attr {
 
 	__PODNET_A_ROUTE_MAX
 };
+
 #define PODNET_A_ROUTE_MAX (__PODNET_A_ROUTE_MAX - 1)
 
 #endif /* _UAPI_LINUX_PODNET_H */
