@@ -71,11 +71,12 @@ our_warnings() {
 make_args=(W=1)
 [ "${SPARSE:-0}" != 1 ] || make_args+=(C=2)
 
-for kver in "${kvers[@]}"; do
-	kdir=/lib/modules/$kver/build
-	[ -f "$kdir/Makefile" ] || { echo "build.sh: no header tree $kdir" >&2; exit 1; }
-	out=$repo/build/$kver
+# build_one KVER: the module for one kernel, into build/KVER/.
+build_one() {
+	local kver=$1 kdir=/lib/modules/$1/build out=$repo/build/$1 src warnings m mods=()
 	src=$out/src
+	[ -f "$kdir/Makefile" ] || { echo "build.sh: $kver: no header tree $kdir" >&2; return 1; }
+	mkdir -p "$out"
 	rm -rf "$src"
 	rm -f "$out"/*.ko "$out/build.log"
 	mkdir -p "$src"
@@ -85,34 +86,51 @@ for kver in "${kvers[@]}"; do
 	if ! make -C "$kdir" M="$src" "${make_args[@]}" -j"$(nproc)" modules >"$out/build.log" 2>&1; then
 		cat "$out/build.log" >&2
 		echo "build.sh: $kver: build failed (log: $out/build.log)" >&2
-		exit 1
+		return 1
 	fi
 	warnings=$(our_warnings "$out/build.log" "$src")
 	if [ -n "$warnings" ]; then
 		cat "$out/build.log" >&2
 		printf 'build.sh: %s: warnings in our code:\n%s\n' "$kver" "$warnings" >&2
-		exit 1
+		return 1
 	fi
 
 	# modules.order names every module built: kmod/podnet.o, or on 6.1
 	# $src/kmod/podnet.ko.
-	mods=()
 	while read -r m; do
 		m=${m%.o}
 		m=${m%.ko}
 		mods+=("$src/${m#"$src"/}")
 	done <"$src/modules.order"
-	[ ${#mods[@]} -gt 0 ] || { echo "build.sh: $kver: no module built" >&2; exit 1; }
+	[ ${#mods[@]} -gt 0 ] || { echo "build.sh: $kver: no module built" >&2; return 1; }
 	for m in "${mods[@]}"; do
-		cp "$m.ko" "$out/"
+		# Atomically: a VM may be loading the previous one.
+		cp "$m.ko" "$out/.new.ko"
+		mv -f "$out/.new.ko" "$out/$(basename "$m").ko"
 		echo "build.sh: $kver: ${out#"$repo"/}/$(basename "$m").ko" >&2
 	done
+}
+
+# Every kernel, even after a failure: all the verdicts at once.
+failed=()
+for kver in "${kvers[@]}"; do
+	mkdir -p "$repo/build/$kver"
+	# One build per kernel at a time: the work tree may be shared.
+	exec 8>"$repo/build/$kver/.lock"
+	flock 8
+	build_one "$kver" || failed+=("$kver")
+	exec 8>&-
 done
 
 if [ "$userspace" = 1 ]; then
 	if [ -f "$repo/userspace/Makefile" ]; then
-		make -C "$repo/userspace"
+		make -C "$repo/userspace" || failed+=(userspace)
 	else
 		echo "build.sh: no userspace/Makefile yet, userspace skipped" >&2
 	fi
+fi
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "build.sh: FAILED: ${failed[*]}" >&2
+	exit 1
 fi

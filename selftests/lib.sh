@@ -15,6 +15,7 @@
 #	     pn0 (podnetctl link add pn0 dev eth0 local 192.168.1.N)
 #	     ip route 10.244.0.0/16 dev pn0, fd00:244::/32 dev pn0
 #	     podnetctl route 10.244.M.0/24 + fd00:244:M::/64 via 192.168.1.M
+#	     podnetctl peer change 192.168.1.M mac <M's pn0 vtep mac>
 #	     forwarding on (IPv4 and IPv6)
 #	pNa, pNb: pods, eth0 (veth, node end vethNa/vethNb enslaved to cni0)
 #	     10.244.N.10/.11 (/24), fd00:244:N::10/::11 (/64), default via .1/::1,
@@ -384,6 +385,25 @@ topo_routes()
 	pnctl "$node" route "$3" "fd00:244:$2::/64" via "$(node_ip "$2")" dev pn0
 }
 
+# topo_macs: tell every node's pn0 the vtep mac of each of its peers (what
+# flannel's daemon does with its node annotations): the inner Ethernet
+# destination a Linux vxlan receiver accepts. Nodes without pn0 are left out.
+topo_macs()
+{
+	local n m mac
+
+	for ((m = 1; m <= PN_NODES; m++)); do
+		mac=$(pn_vtep_mac "$(node_ns "$m")" 2>/dev/null) || continue
+		for ((n = 1; n <= PN_NODES; n++)); do
+			[ "$n" -ne "$m" ] || continue
+			ip netns exec "$(node_ns "$n")" true 2>/dev/null || continue
+			ip -n "$(node_ns "$n")" link show pn0 > /dev/null 2>&1 || continue
+			pnctl "$(node_ns "$n")" peer change "$(node_ip "$m")" \
+				dev pn0 mac "$mac" || return 1
+		done
+	done
+}
+
 # topo_create: the whole topology of design.md (PN_NODES nodes)
 topo_create()
 {
@@ -396,6 +416,7 @@ topo_create()
 	for ((n = 1; n <= PN_NODES; n++)); do
 		topo_podnet "$n" || return 1
 	done
+	topo_macs
 }
 
 # topo_create_or_bail: topo_create, or fail the remaining points and exit

@@ -12,7 +12,9 @@
 #  - link add with an invalid value is refused with a message, exit status
 #    non-zero, and no device appears: vni 16777216, vni 0, port 0, a local
 #    address the namespace does not have, an unknown underlay device, an
-#    unknown encap;
+#    unknown encap; and the same (and a few more: address lengths, a
+#    multicast vtep mac) sent to the kernel by a raw rtnetlink client,
+#    since podnetctl refuses them before the kernel sees them;
 #  - two devices with the same vni and port cannot both be up (the second
 #    "ip link set up" is refused, and so is a vni change onto a busy one).
 
@@ -23,7 +25,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 25
+ktap_plan 34
 podnet_require
 pn_tmpdir
 N1=$(node_ns 1)
@@ -137,7 +139,44 @@ add_refused "link add local 10.9.9.9 (not in the namespace) refused" pn3 \
 add_refused "link add dev nosuch0 refused" pn3 dev nosuch0
 add_refused "link add encap bogus refused" pn3 encap bogus
 
-# 5. one device per (vni, port) may be up: the check is made when a device
+# 5. the same values sent straight to the kernel (rtnetlink, no podnetctl
+# checks in between): refused with an extack message, no device
+# raw_refused DESC add|set NAME ATTR=VAL...
+raw_refused()
+{
+	local desc=$1 op=$2 name=$3 rc before after
+
+	shift 3
+	before=$(pnctl "$N1" -j show 2>&1)
+	ip netns exec "$N1" "$PYTHON" "$PNUTIL" rtnl-link "$op" "$name" "$@" \
+		2> "$PN_TMP/err"
+	rc=$?
+	ktap_info "rtnl-link $op $name $*: exit $rc: $(cat "$PN_TMP/err")"
+	if [ "$op" = add ] && ip -n "$N1" link show "$name" > /dev/null 2>&1; then
+		ktap_info "$name was created"
+		ip -n "$N1" link del "$name"
+		rc=0
+	fi
+	after=$(pnctl "$N1" -j show 2>&1)
+	[ "$before" = "$after" ] || ktap_info "changed: $before -> $after"
+	[ $rc -eq 1 ] && ! grep -q 'no extack message' "$PN_TMP/err" &&
+		[ "$before" = "$after" ]
+	ktap_result "kernel: $desc" $?
+}
+ktap_check "kernel: raw RTM_NEWLINK pn4 vni=7 port=4791 works (control)" \
+	sh -c "ip netns exec '$N1' '$PYTHON' '$PNUTIL' rtnl-link add pn4 vni=7 port=4791 &&
+		ip netns exec '$N1' '$PODNETCTL' -j show dev pn4 | grep -q '\"vni\":7' &&
+		ip -n '$N1' link del pn4"
+raw_refused "vni 16777216 refused" add pn4 vni=16777216
+raw_refused "vni 0 refused" add pn4 vni=0
+raw_refused "port 0 refused" add pn4 port=0
+raw_refused "local 10.9.9.9 (not in the namespace) refused" add pn4 local=10.9.9.9
+raw_refused "3-byte local address refused" add pn4 local=hex:0a0000
+raw_refused "multicast vtep mac refused" add pn4 mac=01:00:5e:00:00:01
+raw_refused "encap 9 (no such encap) refused" add pn4 encap=9
+raw_refused "link set vni 16777216 refused, nothing changed" set pn2 vni=16777216
+
+# 6. one device per (vni, port) may be up: the check is made when a device
 # goes up (they share the port's socket) and when an up device changes vni
 ip -n "$N1" link set pn2 up
 pnctl "$N1" link add pn3 vni 5 port 4790 > /dev/null 2>&1

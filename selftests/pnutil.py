@@ -23,6 +23,9 @@
                                 kernel (no podnetctl checks); exit 1 and
                                 "ERRNO: strerror: extack" on stderr when
                                 refused
+  rtnl-link add|set NAME [vni=N port=N local=ADDR ...]
+                                RTM_NEWLINK of kind podnet with raw
+                                IFLA_PODNET_* values; same exit and stderr
 """
 
 import argparse
@@ -251,7 +254,7 @@ def tcp_send(args):
 
 NETLINK_GENERIC = 16
 NLMSG_ERROR = 2
-NLM_F_REQUEST, NLM_F_ACK, NLM_F_EXCL, NLM_F_CREATE = 1, 4, 0x200, 0x400
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG = 11, 1
@@ -332,17 +335,80 @@ def genl_route(args):
         route += _nla(PODNET_A_ROUTE_VIA, _addr_bytes(args.via))
     attrs = _nla(PODNET_A_IFINDEX, struct.pack('=I', socket.if_nametoindex(
         args.dev))) + _nla(PODNET_A_ROUTE | 0x8000, route)   # NLA_F_NESTED
-    if args.op == 'add':
-        cmd, flags = PODNET_CMD_ROUTE_NEW, NLM_F_CREATE | NLM_F_EXCL
-    else:
-        cmd, flags = PODNET_CMD_ROUTE_DEL, 0
-    err, msg, _ = _genl_request(sock, family, cmd, flags, attrs, 2)
+    # no NLM_F_CREATE/EXCL/REPLACE: generic netlink refuses them (strict
+    # header check), the ABI has PODNET_A_ROUTE_REPLACE instead
+    cmd = PODNET_CMD_ROUTE_NEW if args.op == 'add' else PODNET_CMD_ROUTE_DEL
+    err, msg, _ = _genl_request(sock, family, cmd, 0, attrs, 2)
     if err:
         sys.stderr.write(f"{errno.errorcode.get(err, err)}: "
                          f"{os.strerror(err)}: {msg or '(no extack message)'}"
                          "\n")
         return 1
     return 0
+
+
+# ------------------------------------------------------------ rtnl-link ---
+# RTM_NEWLINK/SETLINK of kind podnet with raw IFLA_PODNET_* values, to send
+# the kernel what podnetctl refuses before asking.
+
+NETLINK_ROUTE = 0
+RTM_NEWLINK = 16
+NLM_F_EXCL_RTNL, NLM_F_CREATE_RTNL = 0x200, 0x400
+IFLA_IFNAME, IFLA_LINKINFO, IFLA_INFO_KIND, IFLA_INFO_DATA = 3, 18, 1, 2
+IFLA_PODNET = {'vni': (1, '=I'), 'port': (2, '=H'), 'local': (3, None),
+               'link': (4, '=I'), 'ttl': (5, '=B'), 'tos': (6, '=B'),
+               'mac': (7, None), 'encap': (8, '=B')}
+
+
+def rtnl_link(args):
+    import errno
+    import os
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+    sock.setsockopt(270, NETLINK_EXT_ACK, 1)
+    sock.bind((0, 0))
+    data = b''
+    for kv in args.attrs:
+        key, _, val = kv.partition('=')
+        atype, fmt = IFLA_PODNET[key]
+        if fmt:
+            data += _nla(atype, struct.pack(fmt, int(val, 0)))
+        elif key == 'mac' and not val.startswith('hex:'):
+            data += _nla(atype, bytes(int(x, 16) for x in val.split(':')))
+        else:
+            data += _nla(atype, _addr_bytes(val))
+    info = _nla(IFLA_INFO_KIND, b'podnet\0') + _nla(IFLA_INFO_DATA | 0x8000,
+                                                     data)
+    if args.op == 'add':
+        flags, index = NLM_F_CREATE_RTNL | NLM_F_EXCL_RTNL, 0
+    else:
+        flags, index = 0, socket.if_nametoindex(args.name)
+    payload = struct.pack('=BBHiII', 0, 0, 0, index, 0, 0)
+    payload += _nla(IFLA_IFNAME, args.name.encode() + b'\0')
+    payload += _nla(IFLA_LINKINFO | 0x8000, info)
+    msg = struct.pack('=IHHII', 16 + len(payload), RTM_NEWLINK,
+                      NLM_F_REQUEST | NLM_F_ACK | flags, 1, 0) + payload
+    sock.send(msg)
+    while True:
+        buf = sock.recv(65536)
+        while len(buf) >= 16:
+            mlen, mtype, mflags, mseq, _ = struct.unpack('=IHHII', buf[:16])
+            body = buf[16:mlen]
+            buf = buf[(mlen + 3) & ~3:]
+            if mseq != 1 or mtype != NLMSG_ERROR:
+                continue
+            err = -struct.unpack('=i', body[:4])[0]
+            if not err:
+                return 0
+            text = '(no extack message)'
+            if mflags & 0x200:
+                inner_len = struct.unpack('=I', body[4:8])[0]
+                skip = 4 + (16 if mflags & 0x100 else inner_len)
+                tlv = _nla_parse(body[skip:])
+                if NLMSGERR_ATTR_MSG in tlv:
+                    text = tlv[NLMSGERR_ATTR_MSG].rstrip(b'\0').decode()
+            sys.stderr.write(f"{errno.errorcode.get(err, err)}: "
+                             f"{os.strerror(err)}: {text}\n")
+            return 1
 
 
 def main():
@@ -385,6 +451,14 @@ def main():
     c.add_argument('--len', type=int)
     c.add_argument('--via', help='address, or hex:RAWBYTES')
     c.set_defaults(fn=genl_route)
+
+    c = sub.add_parser('rtnl-link')
+    c.add_argument('op', choices=('add', 'set'))
+    c.add_argument('name')
+    c.add_argument('attrs', nargs='*',
+                   help='vni=N port=N local=ADDR|hex:.. link=IFINDEX ttl=N '
+                        'tos=N mac=MAC|hex:.. encap=N')
+    c.set_defaults(fn=rtnl_link)
 
     for name, fn in (('tcp-recv', tcp_recv), ('tcp-send', tcp_send)):
         c = sub.add_parser(name)

@@ -15,7 +15,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 65
+ktap_plan 66
 podnet_require
 topo_create_or_bail
 
@@ -105,6 +105,7 @@ ktap_check "n3's pod 10.244.3.10 unreachable from p1a" ping_fails "$P1A" "$(pod_
 ktap_check "n3's pod fd00:244:3::10 unreachable from p1a" ping_fails "$P1A" "$(pod_ip6 3 a)"
 ktap_check "n2's pods unaffected" ping_ok "$P1A" "$(pod_ip4 2 b)"
 ktap_check "route add of n3's PodCIDRs recreates the peer" topo_routes 1 3 add
+topo_macs
 ktap_check "n3's pods reachable again (IPv4)" ping_ok "$P1A" "$(pod_ip4 3 a)"
 ktap_check "n3's pods reachable again (IPv6)" ping_ok "$P1A" "$(pod_ip6 3 a)"
 
@@ -229,6 +230,10 @@ kernel_refused()
 		[ "$t0" = "$t1" ]
 	ktap_result "kernel: $desc: refused with a message, tables unchanged" $?
 }
+ktap_check "kernel: the raw client adds and deletes a valid route (control)" \
+	ip netns exec "$N1" sh -c "'$PYTHON' '$PNUTIL' genl-route add pn0 10.244.6.0 --len 24 --via $(node_ip 2) &&
+		'$PODNETCTL' route show dev pn0 | grep -q 10.244.6.0/24 &&
+		'$PYTHON' '$PNUTIL' genl-route del pn0 10.244.6.0 --len 24"
 kernel_refused "host bits set" add pn0 10.244.5.1 --len 24 --via "$(node_ip 2)"
 kernel_refused "IPv4 prefix length 33" add pn0 10.244.5.0 --len 33 --via "$(node_ip 2)"
 kernel_refused "IPv6 prefix length 129" add pn0 fd00:244:5:: --len 129 --via "$(node_ip 2)"

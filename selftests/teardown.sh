@@ -33,7 +33,7 @@ P1A=$(pod_ns 1 a)
 # in the kernel cannot be killed; it is left behind). 124 on timeout.
 bounded()
 {
-	local secs=$1 pid deadline
+	local secs=$1 pid deadline t0=$SECONDS rc
 
 	shift
 	"$@" &
@@ -47,6 +47,9 @@ bounded()
 		sleep 0.2
 	done
 	wait "$pid"
+	rc=$?
+	echo "$*: exit $rc after $((SECONDS - t0)) s" >> "$PN_TMP/times"
+	return "$rc"
 }
 
 # flood NS DST SECS: ping -f in the background, PID in BG_PID
@@ -100,7 +103,8 @@ flood_done "$fpid" && flood_done "$fpid6"
 ktap_result "the floods end (no task stuck)" $?
 ktap_check "n2's and n3's pods still talk (p2a -> p3a)" \
 	ping_ok "$(pod_ns 2 a)" "$(pod_ip4 3 a)"
-topo_podnet 1 > "$PN_TMP/re.log" 2>&1 && ping_ok "$P1A" "$(pod_ip4 2 a)" &&
+topo_podnet 1 > "$PN_TMP/re.log" 2>&1 && topo_macs >> "$PN_TMP/re.log" 2>&1 &&
+	ping_ok "$P1A" "$(pod_ip4 2 a)" &&
 	ping_ok "$P1A" "$(pod_ip6 3 a)"
 rc=$?
 [ $rc -eq 0 ] || ktap_info_file "$PN_TMP/re.log"
@@ -128,9 +132,9 @@ ktap_check "ip link del eth0 on n2 (pn0's underlay) mid-flood" \
 flood_done "$fpid"
 flood_done "$fpid2"
 ktap_check "pn0 of n2 can be deleted afterwards (or is gone)" \
-	bounded 30 sh -c "! ip -n '$N2' link show pn0 >/dev/null 2>&1 ||
-		ip netns exec '$N2' '$PODNETCTL' link del pn0"
+	bounded 30 sh -c "! ip -n '$N2' link show pn0 >/dev/null 2>&1 || ip netns exec '$N2' '$PODNETCTL' link del pn0"
 
+ktap_info_file "$PN_TMP/times"
 # a leaked reference shows as "unregister_netdevice: waiting" after 10 s
 sleep 11
 check_dmesg "kernel log clean after the device deletions"
@@ -138,6 +142,7 @@ check_dmesg "kernel log clean after the device deletions"
 # E. rmmod with devices up and traffic running, then load again
 pn_cleanup
 pn_tmpdir
+dmesg_mark teardown-rmmod
 topo_create > "$PN_TMP/topo.log" 2>&1 || ktap_info_file "$PN_TMP/topo.log"
 flood "$P1A" "$(pod_ip4 2 a)" 8
 flood "$(pod_ns 2 b)" "$(pod_ip6 3 b)" 8
@@ -157,6 +162,7 @@ ktap_result "module gone, and every pn0 with it" $ok
 for pid in "${PN_BGPIDS[@]}"; do
 	flood_done "$pid"
 done
+ktap_info_file "$PN_TMP/times"
 ktap_check "insmod podnet again" podnet_load
 sleep 0.5
 dmesg_since_mark "$PN_TMP/dmesg"
@@ -166,6 +172,7 @@ ok=0
 for n in 1 2 3; do
 	topo_podnet "$n" >> "$PN_TMP/re.log" 2>&1 || ok=1
 done
+topo_macs >> "$PN_TMP/re.log" 2>&1 || ok=1
 [ $ok -eq 0 ] || ktap_info_file "$PN_TMP/re.log"
 [ $ok -eq 0 ] && ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
 ktap_result "pn0 on every node again after reload, pods reach each other" $?
