@@ -468,9 +468,8 @@ static int podnet_prefix_key(const struct podnet_addr *prefix, u8 len,
 /**
  * podnet_table_init - create the route node cache
  *
- * Called from module init. Calls nest (the KUnit tests call it too): the
- * cache exists from the first call to the matching last podnet_table_exit().
- *
+ * Context: module init, and the KUnit tests. Calls nest: the cache exists
+ * from the first call to the matching last podnet_table_exit().
  * Return: 0, or -ENOMEM.
  */
 int podnet_table_init(void)
