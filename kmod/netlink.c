@@ -254,6 +254,22 @@ static int podnet_nl_put_route(struct sk_buff *skb, struct podnet_dev *pn,
 	return 0;
 }
 
+/* What a SYNC notification tells: the device's new peer and route counts. */
+static int podnet_nl_put_sync(struct sk_buff *skb, struct podnet_dev *pn)
+{
+	struct nlattr *nest;
+
+	if (nla_put_u32(skb, PODNET_A_IFINDEX, pn->dev->ifindex))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, PODNET_A_DEV);
+	if (!nest ||
+	    nla_put_u32(skb, PODNET_A_DEV_PEERS, pn->nr_peers) ||
+	    nla_put_u32(skb, PODNET_A_DEV_ROUTES, pn->table.count))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* One object to put in a message: a device, a peer or a route. */
 struct podnet_nl_obj {
 	struct podnet_dev *pn;
@@ -268,6 +284,8 @@ static int podnet_nl_put_obj(struct sk_buff *skb, u8 cmd,
 	switch (cmd) {
 	case PODNET_CMD_DEV_GET:
 		return podnet_nl_put_dev(skb, obj->pn);
+	case PODNET_CMD_SYNC:
+		return podnet_nl_put_sync(skb, obj->pn);
 	case PODNET_CMD_PEER_NEW:
 	case PODNET_CMD_PEER_SET:
 	case PODNET_CMD_PEER_DEL:
@@ -389,8 +407,8 @@ static int podnet_nl_dev_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
-/* Applies the settable peer attributes of @tb to @peer. */
-static int podnet_nl_peer_apply(struct podnet_peer *peer, struct nlattr **tb,
+/* Checks the settable peer attributes of @tb. */
+static int podnet_nl_peer_check(struct nlattr **tb,
 				struct netlink_ext_ack *extack)
 {
 	struct nlattr *a = tb[PODNET_A_PEER_ENCAP];
@@ -407,14 +425,20 @@ static int podnet_nl_peer_apply(struct podnet_peer *peer, struct nlattr **tb,
 				    "Peer mac must be a unicast, non-zero address");
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* Sets the peer attributes of @tb, checked by podnet_nl_peer_check(). */
+static void podnet_nl_peer_set(struct podnet_peer *peer, struct nlattr **tb)
+{
 	if (tb[PODNET_A_PEER_ENCAP])
 		WRITE_ONCE(peer->encap, nla_get_u8(tb[PODNET_A_PEER_ENCAP]));
 	if (tb[PODNET_A_PEER_PORT])
 		WRITE_ONCE(peer->port, nla_get_u16(tb[PODNET_A_PEER_PORT]));
-	if (a)
-		WRITE_ONCE(peer->mac, ether_addr_to_u64(nla_data(a)));
+	if (tb[PODNET_A_PEER_MAC])
+		WRITE_ONCE(peer->mac,
+			   ether_addr_to_u64(nla_data(tb[PODNET_A_PEER_MAC])));
 	peer->pn->genid++;
-	return 0;
 }
 
 /* PEER_NEW, PEER_SET, PEER_DEL and PEER_GET (do). */
@@ -464,17 +488,20 @@ static int podnet_nl_peer_doit(struct sk_buff *skb, struct genl_info *info)
 			err = -EEXIST;
 			break;
 		}
+		err = podnet_nl_peer_check(tb, info->extack);
+		if (err)
+			break;
 		obj.peer = podnet_peer_create(obj.pn, &addr, info->extack);
 		if (IS_ERR(obj.peer)) {
 			err = PTR_ERR(obj.peer);
 			break;
 		}
-		err = podnet_nl_peer_apply(obj.peer, tb, info->extack);
-		if (err)
-			podnet_peer_remove(obj.pn, obj.peer);
+		podnet_nl_peer_set(obj.peer, tb);
 		break;
 	case PODNET_CMD_PEER_SET:
-		err = podnet_nl_peer_apply(obj.peer, tb, info->extack);
+		err = podnet_nl_peer_check(tb, info->extack);
+		if (!err)
+			podnet_nl_peer_set(obj.peer, tb);
 		break;
 	case PODNET_CMD_PEER_DEL:
 		podnet_nl_notify(cmd, &obj);
@@ -545,45 +572,76 @@ static int podnet_nl_peer_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
-/* ROUTE_NEW and ROUTE_DEL. */
-static int podnet_nl_route_doit(struct sk_buff *skb, struct genl_info *info)
+/* A route to be: its prefix and the peer it names. */
+struct podnet_nl_route {
+	struct podnet_addr prefix;
+	struct podnet_addr via;		/* family 0: not given */
+	u8 len;
+	bool replace;
+};
+
+/*
+ * Reads the route nest @nest into @r: a checked prefix and length, and the
+ * peer when given (@need_via: it must be, and be an underlay address).
+ */
+static int podnet_nl_route_parse(struct nlattr *nest, bool need_via,
+				 struct podnet_nl_route *r,
+				 struct genl_info *info)
 {
 	struct nlattr *tb[PODNET_A_ROUTE_MAX + 1];
-	u8 cmd = info->genlhdr->cmd;
-	struct podnet_addr prefix, via = {};
-	struct podnet_nl_obj obj = {};
-	bool created = false;
 	int err;
 
-	err = podnet_nl_nest(tb, PODNET_A_ROUTE_MAX, info->attrs[PODNET_A_ROUTE],
-			     podnet_route_policy, info);
+	memset(r, 0, sizeof(*r));
+	err = podnet_nl_nest(tb, PODNET_A_ROUTE_MAX, nest, podnet_route_policy,
+			     info);
 	if (err)
 		return err;
 	if (!tb[PODNET_A_ROUTE_PREFIX] || !tb[PODNET_A_ROUTE_PREFIX_LEN]) {
-		NL_SET_ERR_MSG(info->extack, "Missing route prefix or prefix length");
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "Missing route prefix or prefix length");
 		return -EINVAL;
 	}
-	err = podnet_nl_addr(tb[PODNET_A_ROUTE_PREFIX], &prefix, info->extack);
+	err = podnet_nl_addr(tb[PODNET_A_ROUTE_PREFIX], &r->prefix, info->extack);
 	if (err)
 		return err;
-	obj.prefix = &prefix;
-	obj.len = nla_get_u8(tb[PODNET_A_ROUTE_PREFIX_LEN]);
-	err = podnet_nl_prefix_valid(&prefix, obj.len, info->extack);
+	r->len = nla_get_u8(tb[PODNET_A_ROUTE_PREFIX_LEN]);
+	err = podnet_nl_prefix_valid(&r->prefix, r->len, info->extack);
 	if (err)
 		return err;
+	r->replace = nla_get_flag(tb[PODNET_A_ROUTE_REPLACE]);
 	if (tb[PODNET_A_ROUTE_VIA]) {
-		err = podnet_nl_addr(tb[PODNET_A_ROUTE_VIA], &via, info->extack);
+		err = podnet_nl_addr(tb[PODNET_A_ROUTE_VIA], &r->via,
+				     info->extack);
 		if (err)
 			return err;
-	} else if (cmd == PODNET_CMD_ROUTE_NEW) {
-		NL_SET_ERR_MSG(info->extack, "Missing the peer of the route (via)");
+	} else if (need_via) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "Missing the peer of the route (via)");
 		return -EINVAL;
 	}
-	if (cmd == PODNET_CMD_ROUTE_NEW && via.family != AF_INET) {
+	if (need_via && r->via.family != AF_INET) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[PODNET_A_ROUTE_VIA],
 				    "IPv6 underlay is not supported yet");
 		return -EOPNOTSUPP;
 	}
+	return 0;
+}
+
+/* ROUTE_NEW and ROUTE_DEL. */
+static int podnet_nl_route_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u8 cmd = info->genlhdr->cmd;
+	struct podnet_nl_obj obj = {};
+	struct podnet_nl_route r;
+	bool created = false;
+	int err;
+
+	err = podnet_nl_route_parse(info->attrs[PODNET_A_ROUTE],
+				    cmd == PODNET_CMD_ROUTE_NEW, &r, info);
+	if (err)
+		return err;
+	obj.prefix = &r.prefix;
+	obj.len = r.len;
 
 	obj.pn = podnet_nl_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(obj.pn))
@@ -593,10 +651,9 @@ static int podnet_nl_route_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out_put;
 
 	if (cmd == PODNET_CMD_ROUTE_DEL) {
-		obj.peer = podnet_table_find(&obj.pn->table, &prefix, obj.len);
+		obj.peer = podnet_table_find(&obj.pn->table, &r.prefix, r.len);
 		if (!obj.peer ||
-		    (tb[PODNET_A_ROUTE_VIA] &&
-		     !podnet_addr_equal(&obj.peer->addr, &via))) {
+		    (r.via.family && !podnet_addr_equal(&obj.peer->addr, &r.via))) {
 			if (obj.peer)
 				NL_SET_ERR_MSG(info->extack, "Route goes via another peer");
 			else
@@ -604,16 +661,16 @@ static int podnet_nl_route_doit(struct sk_buff *skb, struct genl_info *info)
 			err = obj.peer ? -ESRCH : -ENOENT;
 			goto out_unlock;
 		}
-		podnet_table_remove(&obj.pn->table, &prefix, obj.len,
+		podnet_table_remove(&obj.pn->table, &r.prefix, r.len,
 				    &obj.pn->lock);
 		obj.pn->genid++;
 		podnet_nl_notify(cmd, &obj);
 		goto out_unlock;
 	}
 
-	obj.peer = podnet_peer_find(obj.pn, &via);
+	obj.peer = podnet_peer_find(obj.pn, &r.via);
 	if (!obj.peer) {
-		obj.peer = podnet_peer_create(obj.pn, &via, info->extack);
+		obj.peer = podnet_peer_create(obj.pn, &r.via, info->extack);
 		if (IS_ERR(obj.peer)) {
 			err = PTR_ERR(obj.peer);
 			goto out_unlock;
@@ -621,9 +678,9 @@ static int podnet_nl_route_doit(struct sk_buff *skb, struct genl_info *info)
 		created = true;
 		podnet_nl_notify(PODNET_CMD_PEER_NEW, &obj);
 	}
-	err = podnet_table_insert(&obj.pn->table, &prefix, obj.len, obj.peer,
-				  nla_get_flag(tb[PODNET_A_ROUTE_REPLACE]) ?
-				  PODNET_TABLE_REPLACE : 0, &obj.pn->lock);
+	err = podnet_table_insert(&obj.pn->table, &r.prefix, r.len, obj.peer,
+				  r.replace ? PODNET_TABLE_REPLACE : 0,
+				  &obj.pn->lock);
 	if (err) {
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG(info->extack, "Route exists");
@@ -750,6 +807,153 @@ static int podnet_nl_route_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+/* Names @addr's peer in a SYNC: finds or creates it, and keeps it. */
+static struct podnet_peer *podnet_nl_sync_peer(struct podnet_dev *pn,
+					       const struct podnet_addr *addr,
+					       struct netlink_ext_ack *extack)
+{
+	struct podnet_peer *peer = podnet_peer_find(pn, addr);
+
+	if (!peer) {
+		peer = podnet_peer_create(pn, addr, extack);
+		if (!IS_ERR(peer))
+			peer->sync = PODNET_PEER_SYNC_NEW;
+	} else if (peer->sync == PODNET_PEER_SYNC_STALE) {
+		peer->sync = PODNET_PEER_SYNC_KEEP;
+	}
+	return peer;
+}
+
+/* Reads a SYNC peer nest into @tb and @addr, checked. */
+static int podnet_nl_sync_peer_parse(struct nlattr *nest, struct nlattr **tb,
+				     struct podnet_addr *addr,
+				     struct genl_info *info)
+{
+	int err;
+
+	err = podnet_nl_nest(tb, PODNET_A_PEER_MAX, nest, podnet_peer_policy,
+			     info);
+	if (err)
+		return err;
+	if (!tb[PODNET_A_PEER_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest, "Missing peer address");
+		return -EINVAL;
+	}
+	err = podnet_nl_addr(tb[PODNET_A_PEER_ADDR], addr, info->extack);
+	if (err)
+		return err;
+	if (addr->family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[PODNET_A_PEER_ADDR],
+				    "IPv6 underlay is not supported yet");
+		return -EOPNOTSUPP;
+	}
+	return podnet_nl_peer_check(tb, info->extack);
+}
+
+/*
+ * Fills @staged with the routes of a SYNC request and finds or creates
+ * every peer it names. Changes nothing a reader sees.
+ */
+static int podnet_nl_sync_build(struct podnet_dev *pn,
+				struct podnet_table *staged,
+				struct genl_info *info)
+{
+	struct nlattr *tb[PODNET_A_PEER_MAX + 1];
+	struct podnet_peer *peer;
+	struct podnet_nl_route r;
+	struct podnet_addr addr;
+	struct nlattr *a;
+	int rem, err;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		switch (nla_type(a)) {
+		case PODNET_A_ROUTE:
+			err = podnet_nl_route_parse(a, true, &r, info);
+			if (err)
+				return err;
+			peer = podnet_nl_sync_peer(pn, &r.via, info->extack);
+			if (IS_ERR(peer))
+				return PTR_ERR(peer);
+			err = podnet_table_insert(staged, &r.prefix, r.len, peer,
+						  0, &pn->lock);
+			if (err == -EEXIST)
+				NL_SET_ERR_MSG_ATTR(info->extack, a,
+						    "Prefix given twice");
+			if (err)
+				return err;
+			break;
+		case PODNET_A_PEER:
+			err = podnet_nl_sync_peer_parse(a, tb, &addr, info);
+			if (err)
+				return err;
+			peer = podnet_nl_sync_peer(pn, &addr, info->extack);
+			if (IS_ERR(peer))
+				return PTR_ERR(peer);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* Sets the settings of the SYNC request's peer nests (checked before). */
+static void podnet_nl_sync_peers_set(struct podnet_dev *pn,
+				     struct genl_info *info)
+{
+	struct nlattr *tb[PODNET_A_PEER_MAX + 1];
+	struct podnet_addr addr;
+	struct nlattr *a;
+	int rem;
+
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) == PODNET_A_PEER &&
+		    !podnet_nl_sync_peer_parse(a, tb, &addr, info))
+			podnet_nl_peer_set(podnet_peer_find(pn, &addr), tb);
+	}
+}
+
+/*
+ * SYNC: replace the device's peers and routes. The new table is built
+ * aside and published at once; on error, the peers it created go again
+ * and nothing else changed.
+ */
+static int podnet_nl_sync_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct podnet_nl_obj obj = {};
+	struct podnet_peer *peer, *tmp;
+	struct podnet_table staged;
+	u8 gone;
+	int err;
+
+	obj.pn = podnet_nl_dev(genl_info_net(info), info->attrs, info->extack);
+	if (IS_ERR(obj.pn))
+		return PTR_ERR(obj.pn);
+	err = podnet_nl_lock(obj.pn, info->extack);
+	if (err)
+		goto out_put;
+
+	list_for_each_entry(peer, &obj.pn->peer_list, list)
+		peer->sync = PODNET_PEER_SYNC_STALE;
+	podnet_table_setup(&staged);
+	err = podnet_nl_sync_build(obj.pn, &staged, info);
+	if (!err) {
+		podnet_table_swap(&obj.pn->table, &staged, &obj.pn->lock);
+		podnet_nl_sync_peers_set(obj.pn, info);
+	}
+	/* @staged now holds the old routes, or on error the new ones. */
+	podnet_table_free(&staged, &obj.pn->lock);
+	gone = err ? PODNET_PEER_SYNC_NEW : PODNET_PEER_SYNC_STALE;
+	list_for_each_entry_safe(peer, tmp, &obj.pn->peer_list, list)
+		if (peer->sync == gone)
+			podnet_peer_remove(obj.pn, peer);
+	obj.pn->genid++;
+	if (!err)
+		podnet_nl_notify(PODNET_CMD_SYNC, &obj);
+	mutex_unlock(&obj.pn->lock);
+out_put:
+	dev_put(obj.pn->dev);
+	return err;
+}
+
 static const struct genl_ops podnet_ops[] = {
 	{
 		.cmd = PODNET_CMD_DEV_GET,
@@ -790,6 +994,11 @@ static const struct genl_ops podnet_ops[] = {
 		.cmd = PODNET_CMD_ROUTE_GET,
 		.doit = podnet_nl_route_get_doit,
 		.dumpit = podnet_nl_route_dumpit,
+	},
+	{
+		.cmd = PODNET_CMD_SYNC,
+		.doit = podnet_nl_sync_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

@@ -50,6 +50,7 @@ struct podnet_peer_pcpu {
  * @nr_routes: length of @routes
  * @dst_cache: cached underlay route to @addr
  * @pcpu: per-CPU counters
+ * @sync: enum podnet_peer_sync, during a SYNC request (under the lock)
  * @rcu: for freeing after a grace period
  *
  * The packet path reads a peer under RCU. @addr and @pn never change;
@@ -68,7 +69,15 @@ struct podnet_peer {
 	unsigned int nr_routes;
 	struct dst_cache dst_cache;
 	struct podnet_peer_pcpu __percpu *pcpu;
+	u8 sync;
 	struct rcu_head rcu;
+};
+
+/* Where a peer stands in a SYNC request: to delete, to keep, or new. */
+enum podnet_peer_sync {
+	PODNET_PEER_SYNC_STALE,
+	PODNET_PEER_SYNC_KEEP,
+	PODNET_PEER_SYNC_NEW,
 };
 
 /**

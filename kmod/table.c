@@ -556,6 +556,41 @@ void podnet_table_free(struct podnet_table *table, struct mutex *lock)
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_free);
 
+/* Moves the trie in *@from to *@to, fixing the root's link to its slot. */
+static void podnet_table_move_root(struct podnet_route __rcu **to,
+				   struct podnet_route *root)
+{
+	if (root)
+		root->parent_bit_packed = (unsigned long)to | 2;
+	rcu_assign_pointer(*to, root);
+}
+
+/**
+ * podnet_table_swap - publish a table built aside
+ * @table: the live table
+ * @staged: a table filled while @table stayed live; gets @table's routes
+ * @lock: the lock serializing the table's writers, held
+ *
+ * Each lookup reads one family's root, so every reader sees either all the
+ * old routes of that family or all the new ones, never a mix. Afterwards
+ * @staged holds the old routes: free them with podnet_table_free().
+ */
+void podnet_table_swap(struct podnet_table *table, struct podnet_table *staged,
+		       struct mutex *lock)
+{
+	struct podnet_route *old4 = podnet_deref_w(table->root4, lock);
+	struct podnet_route *old6 = podnet_deref_w(table->root6, lock);
+	unsigned int count = table->count;
+
+	podnet_table_move_root(&table->root4, podnet_deref_w(staged->root4, lock));
+	podnet_table_move_root(&table->root6, podnet_deref_w(staged->root6, lock));
+	podnet_table_move_root(&staged->root4, old4);
+	podnet_table_move_root(&staged->root6, old6);
+	table->count = staged->count;
+	staged->count = count;
+}
+EXPORT_SYMBOL_IF_KUNIT(podnet_table_swap);
+
 /**
  * podnet_table_insert - add a route
  * @table: the table

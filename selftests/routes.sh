@@ -4,7 +4,9 @@
 # The route table of pn0 (on node n1): deleting a PodCIDR route makes it
 # unreachable (the pod gets an ICMP unreachable, tx_no_route counts it),
 # adding it back restores it, deleting a peer deletes its routes, route get
-# answers the longest match (and traffic follows it), and every bad input
+# answers the longest match (and traffic follows it), route replace moves a
+# route (and traffic follows), the table survives churn under traffic and
+# dumps whole when it spans many netlink messages, and every bad input
 # is refused with a message and leaves the table unchanged, whether it comes
 # through podnetctl or straight from a raw generic netlink client.
 
@@ -15,7 +17,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 66
+ktap_plan 78
 podnet_require
 topo_create_or_bail
 
@@ -147,7 +149,91 @@ ktap_result "packets to 10.244.2.130 go to $(node_ip 3) (longest match)" $?
 pnctl "$N1" route del 10.244.2.128/25 dev pn0
 pnctl "$N1" route del fd00:244:2:8000::/65 dev pn0
 
-# 6. bad input: refused with a message, tables unchanged
+# 6. route replace moves a route to another peer, and traffic follows: n3
+# gets p1a's packets for 10.244.2.10 (and, routing them on to n2 with a
+# source of n1's, has them dropped there as spoofed: no reply)
+ktap_check "route replace 10.244.2.0/24 via $(node_ip 3)" \
+	pnctl "$N1" route replace 10.244.2.0/24 via "$(node_ip 3)" dev pn0
+has_route "$N1" 10.244.2.0/24 "$(node_ip 3)"
+ktap_result "route show: 10.244.2.0/24 now via $(node_ip 3)" $?
+before=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
+ip netns exec "$P1A" ping -n -q -c 3 -i 0.2 -W 1 "$(pod_ip4 2 a)" > /dev/null 2>&1
+after=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
+ktap_info "peer $(node_ip 3) tx_packets: $before -> $after"
+is_num "$before" && is_num "$after" && [ "$after" -ge $((before + 3)) ]
+ktap_result "after replace, packets to 10.244.2.10 go to $(node_ip 3)" $?
+pnctl "$N1" route replace 10.244.2.0/24 via "$(node_ip 2)" dev pn0 &&
+	has_route "$N1" 10.244.2.0/24 "$(node_ip 2)" && ping_ok "$P1A" "$(pod_ip4 2 a)"
+ktap_result "replace back: p1a reaches 10.244.2.10 again" $?
+
+# 7. churn under traffic: a batch of 400 route del/add and 20 peer del +
+# route add, while floods run both ways; the table ends as it began
+# (compared sorted: the order of a dump follows peers and the trie)
+routes0=$(pnctl "$N1" route show dev pn0 | sort)
+for ((i = 0; i < 200; i++)); do
+	echo "route del 10.244.2.0/24 dev pn0"
+	echo "route add 10.244.2.0/24 via $(node_ip 2) dev pn0"
+	if [ $((i % 10)) -eq 0 ]; then
+		echo "peer del $(node_ip 3) dev pn0"
+		echo "route add 10.244.3.0/24 via $(node_ip 3) dev pn0"
+		echo "route add fd00:244:3::/64 via $(node_ip 3) dev pn0"
+	fi
+done > "$PN_TMP/churn"
+bg_run "$P1A" ping -f -q -w 30 "$(pod_ip4 2 a)"
+f1=$BG_PID
+bg_run "$(pod_ns 2 a)" ping -f -q -w 30 "$(pod_ip4 1 a)"
+f2=$BG_PID
+bg_run "$(pod_ns 3 b)" ping -f -q -w 30 "$(pod_ip6 1 b)"
+f3=$BG_PID
+sleep 1
+t0=$SECONDS
+ip netns exec "$N1" timeout 120 "$PODNETCTL" -batch "$PN_TMP/churn" > "$PN_TMP/churn.out" 2>&1
+rc=$?
+ktap_info "batch of $(wc -l < "$PN_TMP/churn") commands: exit $rc in $((SECONDS - t0)) s"
+ktap_info_file "$PN_TMP/churn.out" 10
+ktap_result "route churn under traffic: every command succeeds" $rc
+bg_kill "$f1" "$f2" "$f3"
+topo_macs
+[ "$(pnctl "$N1" route show dev pn0 | sort)" = "$routes0" ]
+ktap_result "after the churn, route show is as before" $?
+ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 a)" &&
+	ping_ok "$(pod_ns 3 a)" "$(pod_ip4 1 b)"
+ktap_result "after the churn, pods reach each other" $?
+
+# 8. a table bigger than one netlink message: 3000 /32 routes via n2 and
+# 1000 IPv6 /128 via n3, dumped whole, counted in show and peer show
+for ((i = 0; i < 3000; i++)); do
+	echo "route add 10.250.$((i / 250)).$((i % 250 + 1))/32 via $(node_ip 2) dev pn0"
+done > "$PN_TMP/big"
+for ((i = 0; i < 1000; i++)); do
+	printf 'route add fd00:250::%x/128 via %s dev pn0\n' "$i" "$(node_ip 3)"
+done >> "$PN_TMP/big"
+t0=$SECONDS
+ip netns exec "$N1" timeout 300 "$PODNETCTL" -batch "$PN_TMP/big" > "$PN_TMP/big.out" 2>&1
+rc=$?
+ktap_info "4000 route adds: exit $rc in $((SECONDS - t0)) s"
+ktap_info_file "$PN_TMP/big.out" 5
+ktap_result "batch add of 4000 routes" $rc
+n=$(pnctl "$N1" route show dev pn0 | grep -cE '^(10\.250\.|fd00:250::)')
+nj=$(pnctl "$N1" -j route show dev pn0 | "$PYTHON" -c 'import json, sys; print(len(json.load(sys.stdin)))')
+ktap_info "route show: $n of the new routes; -j route show: $nj routes in all"
+[ "$n" = 4000 ] && [ "$nj" = 4004 ]
+ktap_result "route show dumps all 4004 routes (text and JSON)" $?
+r=$(pn_attr "$N1" routes 2>&1)
+p2=$(pnctl "$N1" -j peer show dev pn0 | "$PYTHON" "$PNUTIL" json-get "$(node_ip 2)" routes 2>&1)
+p3=$(pnctl "$N1" -j peer show dev pn0 | "$PYTHON" "$PNUTIL" json-get "$(node_ip 3)" routes 2>&1)
+ktap_info "show: routes $r; peer $(node_ip 2): routes $p2; peer $(node_ip 3): routes $p3"
+[ "$r" = 4004 ] && [ "$p2" = 3002 ] && [ "$p3" = 1002 ]
+ktap_result "show and peer show count them (4004, 3002, 1002)" $?
+get_is "$N1" 10.250.11.250 10.250.11.250/32 "$(node_ip 2)" &&
+	get_is "$N1" fd00:250::3e7 fd00:250::3e7/128 "$(node_ip 3)"
+ktap_result "route get finds routes deep in the table" $?
+sed 's/^route add \([^ ]*\) via [^ ]* /route del \1 /' "$PN_TMP/big" > "$PN_TMP/big.del"
+ip netns exec "$N1" timeout 300 "$PODNETCTL" -batch "$PN_TMP/big.del" > "$PN_TMP/big.out" 2>&1 &&
+	[ "$(pnctl "$N1" route show dev pn0 | sort)" = "$routes0" ]
+ktap_result "batch del of the 4000 routes leaves the table as it was" $?
+
+# 9. bad input: refused with a message, tables unchanged
 # refused DESC PATTERN ARGS...: podnetctl ARGS on n1 fails with a message on
 # stderr (matching the extended regex PATTERN, "" = anything) and leaves the
 # route and peer tables as they were
@@ -211,7 +297,7 @@ refused "route del of a missing IPv6 route: ENOENT" "$NOENT" \
 refused "peer del of a missing peer: ENOENT" "$NOENT" \
 	peer del 192.168.1.77 dev pn0
 
-# 7. the same mistakes sent straight to the kernel (podnetctl checks some
+# 10. the same mistakes sent straight to the kernel (podnetctl checks some
 # of them before asking): refused with an extack message, tables unchanged
 # kernel_refused DESC genl-route ARGS...
 kernel_refused()

@@ -3,6 +3,8 @@
 #
 # Teardown under traffic, with a clean kernel log:
 #  - podnetctl link del pn0 on n1 in the middle of a ping flood through it;
+#  - pn0 down and up mid-flood (traffic resumes), and a move to another
+#    namespace (refused, or clean);
 #  - deleting node n3's whole network namespace (pn0 inside) mid-flood;
 #  - deleting n2's underlay device (pn0's dev) mid-flood;
 #  - rmmod podnet with pn0 up on every node and floods running (the module's
@@ -19,7 +21,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 17
+ktap_plan 20
 podnet_require
 topo_create_or_bail
 pn_tmpdir
@@ -109,6 +111,43 @@ topo_podnet 1 > "$PN_TMP/re.log" 2>&1 && topo_macs >> "$PN_TMP/re.log" 2>&1 &&
 rc=$?
 [ $rc -eq 0 ] || ktap_info_file "$PN_TMP/re.log"
 ktap_result "pn0 recreated on n1 works" $rc
+
+# A2. down and up in the middle of floods both ways (n2 keeps sending to
+# n1's closed port: ICMP errors come back to n2's tunnel socket)
+flood "$P1A" "$(pod_ip4 2 a)" 6
+fpid=$BG_PID
+flood "$(pod_ns 2 a)" "$(pod_ip4 1 a)" 6
+fpid2=$BG_PID
+sleep 2
+ktap_check "ip link set pn0 down on n1 mid-flood" \
+	bounded 30 ip -n "$N1" link set pn0 down
+sleep 2
+flood_done "$fpid"
+flood_done "$fpid2"
+# the kernel drops IPv4 routes of a device that goes down: add them back
+ip -n "$N1" link set pn0 up && ip -n "$N1" route replace 10.244.0.0/16 dev pn0 &&
+	ip -n "$N1" -6 route replace fd00:244::/32 dev pn0 &&
+	ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$(pod_ns 2 a)" "$(pod_ip6 1 a)"
+ktap_result "pn0 up again on n1: traffic resumes both ways" $?
+
+# A3. moving pn0 to another namespace: refused, or a clean move
+MV="pn-mv-$PN_SUFFIX"
+ns_add "$MV"
+out=$(bounded 30 ip -n "$N1" link set pn0 netns "$MV" 2>&1)
+rc=$?
+ktap_info "ip link set pn0 netns $MV: exit $rc: $out"
+if [ $rc -eq 0 ]; then
+	ip -n "$MV" link show pn0 > /dev/null 2>&1 &&
+		! ip -n "$N1" link show pn0 > /dev/null 2>&1 &&
+		bounded 30 ip -n "$MV" link del pn0
+else
+	[ -n "$out" ] && ip -n "$N1" link show pn0 > /dev/null 2>&1
+fi
+ktap_result "moving pn0 to another namespace is refused, or clean" $?
+ip -n "$N1" link del pn0 2> /dev/null
+if ! { topo_podnet 1 && topo_macs; } > "$PN_TMP/re.log" 2>&1; then
+	ktap_info_file "$PN_TMP/re.log"
+fi
 
 # C. delete node n3's namespace (pn0 in it) mid-flood
 flood "$P1A" "$(pod_ip4 3 a)" 6

@@ -67,6 +67,17 @@ enum {
  *
  * In PEER_NEW and PEER_SET, PODNET_A_PEER_PORT 0 and PODNET_A_PEER_ENCAP
  * UNSPEC mean "the device's".
+ *
+ * SYNC is the control plane's full resync. Its request carries, at top
+ * level and repeated, one PODNET_A_ROUTE nest (PREFIX, PREFIX_LEN, VIA)
+ * per route and optionally one PODNET_A_PEER nest (ADDR, PORT, ENCAP, MAC)
+ * per peer whose settings it sets. Afterwards the device has exactly those
+ * routes and the peers they name (or that a PEER nest names): other peers
+ * are deleted, peers that stay keep their counters. The new table is built
+ * aside and published at once: a lookup sees all the old routes or all the
+ * new ones. On any error nothing changes. The top-level nests are not
+ * limited to 64 KiB: raise SO_SNDBUF for large sets. The notification is a
+ * PODNET_CMD_SYNC with PODNET_A_IFINDEX and PODNET_A_DEV {PEERS, ROUTES}.
  */
 enum podnet_cmd {
 	PODNET_CMD_UNSPEC,
@@ -78,6 +89,7 @@ enum podnet_cmd {
 	PODNET_CMD_ROUTE_NEW,	/* do; existing: EEXIST, or moved if REPLACE */
 	PODNET_CMD_ROUTE_DEL,	/* do */
 	PODNET_CMD_ROUTE_GET,	/* do (longest match of an address), dump */
+	PODNET_CMD_SYNC,	/* do: replace all peers and routes at once */
 
 	__PODNET_CMD_MAX
 };
