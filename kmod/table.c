@@ -575,8 +575,8 @@ static void podnet_table_move_root(struct podnet_route __rcu **to,
  * old routes of that family or all the new ones, never a mix. Afterwards
  * @staged holds the old routes: free them with podnet_table_free().
  */
-void podnet_table_swap(struct podnet_table *table, struct podnet_table *staged,
-		       struct mutex *lock)
+void podnet_table_swap(struct podnet_table *table,
+		       struct podnet_table *staged, struct mutex *lock)
 {
 	struct podnet_route *old4 = podnet_deref_w(table->root4, lock);
 	struct podnet_route *old6 = podnet_deref_w(table->root6, lock);

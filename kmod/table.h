@@ -46,8 +46,8 @@ int podnet_table_insert(struct podnet_table *table,
 			struct podnet_peer *peer, u32 flags, struct mutex *lock);
 int podnet_table_remove(struct podnet_table *table,
 			const struct podnet_addr *prefix, u8 len, struct mutex *lock);
-void podnet_table_swap(struct podnet_table *table, struct podnet_table *staged,
-		       struct mutex *lock);
+void podnet_table_swap(struct podnet_table *table,
+		       struct podnet_table *staged, struct mutex *lock);
 void podnet_table_remove_by_peer(struct podnet_table *table,
 				 struct podnet_peer *peer, struct mutex *lock);
 

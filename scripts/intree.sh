@@ -11,14 +11,18 @@
 #   intree.sh version   the same, then print the source's version (that of
 #                       the Debian package owning the tarball, else the
 #                       tarball's size and mtime); also in <tree>.version
-#   intree.sh sync [--table-only|--auto] TREE
-#                       put the work tree's podnet into TREE: kmod/ ->
+#   intree.sh sync [--table-only|--auto] [--from DIR] TREE
+#                       put the work tree's podnet into TREE: kmod/ (or
+#                       DIR, a copy of it with the same layout) ->
 #                       drivers/net/podnet/, uapi/linux/podnet.h ->
 #                       include/uapi/linux/podnet.h, and the source/obj-
 #                       lines into drivers/net/{Kconfig,Makefile}.
 #                       --table-only: a Makefile that builds table.c only
 #                       (for the KUnit tests); --auto: so only when a source
 #                       file listed in kmod/Makefile is missing.
+#                       --from DIR: a scratch copy of kmod/ (to build a
+#                       modified podnet; the next sync without --from puts
+#                       the work tree's back).
 #
 # Idempotent and incremental: a file is copied only when its content
 # differs (so kbuild rebuilds exactly what changed), and files kmod/ no
@@ -43,7 +47,7 @@ die() {
 }
 
 usage() {
-	echo "usage: intree.sh tree | version | sync [--table-only|--auto] TREE" >&2
+	echo "usage: intree.sh tree | version | sync [--table-only|--auto] [--from DIR] TREE" >&2
 	exit 2
 }
 
@@ -131,8 +135,8 @@ write_file() {
 # The objects of podnet-y in kmod/Makefile.
 podnet_objects() {
 	make -s --no-print-directory -f - podnet-objects <<EOF
-src := $repo/kmod
-include $repo/kmod/Makefile
+src := $from
+include $from/Makefile
 podnet-objects:
 	@echo \$(podnet-y)
 EOF
@@ -142,15 +146,15 @@ EOF
 module_complete() {
 	local objs obj
 
-	[ -f "$repo/kmod/Makefile" ] || return 1
+	[ -f "$from/Makefile" ] || return 1
 	objs=$(podnet_objects 2>/dev/null) || return 1
 	[ -n "$objs" ] || return 1
 	for obj in $objs; do
-		[ -f "$repo/kmod/${obj%.o}.c" ] || return 1
+		[ -f "$from/${obj%.o}.c" ] || return 1
 	done
 }
 
-# kmod/ -> $1/drivers/net/podnet/, sources and kbuild files only.
+# $from (kmod/) -> $1/drivers/net/podnet/, sources and kbuild files only.
 sync_module() {
 	local tree=$1 mode=$2 dst=$1/drivers/net/podnet list f
 
@@ -159,11 +163,11 @@ sync_module() {
 	list=$(mktemp)
 	# shellcheck disable=SC2064 # expand now: list is local
 	trap "rm -f '$list'" EXIT
-	(cd "$repo/kmod" && find . -type f \( -name '*.[ch]' -o \
+	(cd "$from" && find . -type f \( -name '*.[ch]' -o \
 		-name Makefile -o -name Kbuild -o -name Kconfig \) \
 		! -name '*.mod.c' -print) | LC_ALL=C sort >"$list"
 	while read -r f; do
-		sync_file "$repo/kmod/$f" "$dst/$f"
+		sync_file "$from/$f" "$dst/$f"
 	done <"$list"
 	# Drop what kmod/ no longer has.
 	(cd "$dst" && find . -type f -print) | LC_ALL=C sort |
@@ -205,6 +209,7 @@ EOF
 
 main() {
 	local cmd=${1:-} mode=full
+	from=$repo/kmod
 
 	[ $# -gt 0 ] || usage
 	shift
@@ -220,10 +225,14 @@ main() {
 		fi
 		;;
 	sync)
-		case "${1:-}" in
-		--table-only) mode=table-only; shift ;;
-		--auto) mode=auto; shift ;;
-		esac
+		while [ $# -gt 1 ]; do
+			case "$1" in
+			--table-only) mode=table-only; shift ;;
+			--auto) mode=auto; shift ;;
+			--from) from=$(cd "${2:?--from needs a directory}" && pwd -P); shift 2 ;;
+			*) break ;;
+			esac
+		done
 		[ $# -eq 1 ] || usage
 		lock
 		sync_module "$1" "$mode"

@@ -3,25 +3,48 @@
  * podnetctl: parsing of "keyword value" options and argument errors.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "args.h"
 
+static const char *where;
+
+void pn_args_where(const char *w)
+{
+	where = w;
+}
+
+int pn_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (where)
+		fprintf(stderr, "%s: ", where);
+	else
+		fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
 int pn_invarg(const char *msg, const char *arg)
 {
-	fprintf(stderr, "Error: argument \"%s\" is wrong: %s\n", arg, msg);
-	return -1;
+	return pn_err("argument \"%s\" is wrong: %s", arg, msg);
 }
 
 int pn_missarg(const char *key)
 {
-	fprintf(stderr, "Error: argument \"%s\" is required\n", key);
-	return -1;
+	return pn_err("argument \"%s\" is required", key);
 }
 
 int pn_incomplete(void)
 {
+	if (where)
+		return pn_err("the line is not complete");
 	fprintf(stderr, "Command line is not complete. Try option \"help\"\n");
 	return -1;
 }
@@ -37,10 +60,8 @@ int pn_arg_addr(const char *arg, struct pn_addr *a)
 {
 	if (pn_parse_addr(arg, a) == 0)
 		return 0;
-	fprintf(stderr,
-		"Error: an IPv4 or IPv6 address is expected rather than \"%s\".\n",
-		arg);
-	return -1;
+	return pn_err("an IPv4 or IPv6 address is expected rather than \"%s\".",
+		      arg);
 }
 
 int pn_arg_prefix(const char *arg, struct pn_prefix *p)
@@ -49,20 +70,14 @@ int pn_arg_prefix(const char *arg, struct pn_prefix *p)
 	case 0:
 		return 0;
 	case -PN_EPFXLEN:
-		fprintf(stderr,
-			"Error: invalid prefix length in \"%s\": it must be 0-%u.\n",
-			arg, pn_addr_bits(&p->addr));
-		return -1;
+		return pn_err("invalid prefix length in \"%s\": it must be 0-%u.",
+			      arg, pn_addr_bits(&p->addr));
 	case -PN_EHOSTBITS:
 		/* the kernel's message for the same mistake in "ip route" */
-		fprintf(stderr,
-			"Error: Invalid prefix for given prefix length.\n");
-		return -1;
+		return pn_err("Invalid prefix for given prefix length.");
 	default:
-		fprintf(stderr,
-			"Error: an IPv4 or IPv6 prefix is expected rather than \"%s\".\n",
-			arg);
-		return -1;
+		return pn_err("an IPv4 or IPv6 prefix is expected rather than \"%s\".",
+			      arg);
 	}
 }
 
@@ -145,20 +160,14 @@ int pn_parse_kw(int argc, char **argv, struct pn_kw *kw, size_t n,
 		for (j = 0; j < n; j++)
 			if (!strcmp(argv[i], kw[j].name))
 				k = &kw[j];
-		if (!k) {
-			fprintf(stderr,
-				"Error: unknown argument \"%s\" for \"%s\", try \"podnetctl %.*s help\".\n",
-				argv[i], cmd, (int)strcspn(cmd, " "), cmd);
-			return -1;
-		}
+		if (!k)
+			return pn_err("unknown argument \"%s\" for \"%s\", try \"podnetctl %.*s help\".",
+				      argv[i], cmd, (int)strcspn(cmd, " "), cmd);
 		if (i + 1 >= argc)
 			return pn_incomplete();
-		if (k->seen) {
-			fprintf(stderr,
-				"Error: duplicate \"%s\": \"%s\" is the second value.\n",
-				k->name, argv[i + 1]);
-			return -1;
-		}
+		if (k->seen)
+			return pn_err("duplicate \"%s\": \"%s\" is the second value.",
+				      k->name, argv[i + 1]);
 		if (parse_value(k, argv[i + 1]))
 			return -1;
 		k->seen = true;

@@ -46,6 +46,16 @@ int pn_parse_kw(int argc, char **argv, struct pn_kw *kw, size_t n,
 int pn_arg_addr(const char *arg, struct pn_addr *a);
 int pn_arg_prefix(const char *arg, struct pn_prefix *p);
 
+/*
+ * Where the words being parsed come from: NULL for the command line, or
+ * "FILE:LINE" for a line of a file (sync). It prefixes the messages below
+ * instead of "Error:".
+ */
+void pn_args_where(const char *where);
+
+/* "Error: MESSAGE" or "FILE:LINE: MESSAGE" on stderr. Return: -1. */
+int pn_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* The messages of iproute2's utils.c; all return -1. */
 int pn_invarg(const char *msg, const char *arg);
 int pn_missarg(const char *key);

@@ -3,10 +3,13 @@
  * podnetctl: netlink sockets, requests, dumps and extended ACKs.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <sys/socket.h>
 
 #include <linux/netlink.h>
 
@@ -17,6 +20,7 @@ struct nl_sock {
 	int protocol;
 	uint32_t portid;
 	uint32_t seq;
+	int sndbuf;		/* SO_SNDBUF as last read */
 	char *buf;		/* NL_RECV_SIZE */
 };
 
@@ -40,6 +44,7 @@ struct nl_sock *nl_open(int protocol)
 		goto err;
 	s->protocol = protocol;
 	s->portid = mnl_socket_get_portid(s->mnl);
+	s->sndbuf = 0;		/* read when a large request needs it */
 	s->seq = (uint32_t)time(NULL);
 	return s;
 err:
@@ -221,6 +226,47 @@ void nl_process(struct nl_answer *a, const void *buf, size_t len)
 	}
 }
 
+/*
+ * netlink_sendmsg() refuses a message longer than the send buffer less 32
+ * bytes (EMSGSIZE). Make room for @len bytes: SO_SNDBUFFORCE goes past
+ * net.core.wmem_max but needs CAP_NET_ADMIN; SO_SNDBUF stops there. The
+ * kernel doubles both values. Return: 0, or -1 with @err filled.
+ */
+static int fit_sndbuf(struct nl_sock *s, size_t len, struct nl_err *err)
+{
+	int fd = mnl_socket_get_fd(s->mnl);
+	socklen_t optlen = sizeof(s->sndbuf);
+	int want;
+
+	if (len + NL_SNDBUF_SLACK <= (size_t)s->sndbuf)
+		return 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &s->sndbuf, &optlen) < 0)
+		s->sndbuf = 0;
+	if (len + NL_SNDBUF_SLACK <= (size_t)s->sndbuf)
+		return 0;
+	if (len > INT_MAX / 2 - NL_SNDBUF_SLACK) {
+		err->error = -EMSGSIZE;
+		snprintf(err->msg, sizeof(err->msg),
+			 "the request is %zu bytes, more than a netlink socket takes",
+			 len);
+		return -1;
+	}
+	want = (int)len + NL_SNDBUF_SLACK;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &want, sizeof(want)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+	optlen = sizeof(s->sndbuf);
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &s->sndbuf, &optlen) < 0)
+		s->sndbuf = 0;
+	if (len + 32 <= (size_t)s->sndbuf)
+		return 0;
+	err->error = -EMSGSIZE;
+	snprintf(err->msg, sizeof(err->msg),
+		 "the request is %zu bytes but the socket send buffer takes at most %d: "
+		 "raising it needs CAP_NET_ADMIN (SO_SNDBUFFORCE) or a larger net.core.wmem_max",
+		 len, s->sndbuf > 32 ? s->sndbuf - 32 : 0);
+	return -1;
+}
+
 int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, bool dump,
 	    nl_data_cb cb, void *data, struct nl_err *err)
 {
@@ -234,6 +280,8 @@ int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, bool dump,
 	/* not a test of nlmsg_flags: NLM_F_DUMP's bits are also EXCL|REPLACE */
 	nlh->nlmsg_flags |= dump ? NLM_F_DUMP : NLM_F_ACK;
 
+	if (fit_sndbuf(s, nlh->nlmsg_len, &a.err))
+		goto out;
 	if (mnl_socket_sendto(s->mnl, nlh, nlh->nlmsg_len) < 0) {
 		a.err.error = -errno;
 		goto out;
@@ -252,6 +300,35 @@ int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, bool dump,
 out:
 	*err = a.err;
 	return err->error || err->cb_failed || err->intr ? -1 : 0;
+}
+
+int nl_join_group(struct nl_sock *s, uint32_t group)
+{
+	if (mnl_socket_setsockopt(s->mnl, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
+int nl_fd(const struct nl_sock *s)
+{
+	return mnl_socket_get_fd(s->mnl);
+}
+
+int nl_recv_events(struct nl_sock *s, nl_data_cb cb, void *data)
+{
+	struct nl_answer a = {
+		.portid = s->portid,
+		.seq = 0,
+		.cb = cb,
+		.data = data,
+	};
+	ssize_t n = mnl_socket_recvfrom(s->mnl, s->buf, NL_RECV_SIZE);
+
+	if (n < 0)
+		return -errno;
+	nl_process(&a, s->buf, (size_t)n);
+	return 0;
 }
 
 void nl_perror(const struct nl_sock *s, const struct nl_err *err)

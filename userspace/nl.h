@@ -15,8 +15,9 @@
 
 #include "utils.h"
 
-#define NL_REQ_SIZE	8192	/* room for any request podnetctl builds */
+#define NL_REQ_SIZE	8192	/* room for any fixed request (not sync) */
 #define NL_RECV_SIZE	65536	/* >= the kernel's largest dump skb (32 KiB) */
+#define NL_SNDBUF_SLACK	4096	/* asked for beyond a large request's size */
 
 struct nl_sock;
 
@@ -33,7 +34,8 @@ struct nl_err {
 	bool intr;		/* NLM_F_DUMP_INTR was seen */
 	bool has_miss_type;
 	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE */
-	char msg[512];		/* NLMSGERR_ATTR_MSG, "" if none */
+	char msg[512];		/* NLMSGERR_ATTR_MSG, or why the request
+				 * could not be sent; "" if none */
 };
 
 /* State of the receive loop, exposed for unit tests of nl_process(). */
@@ -53,7 +55,12 @@ int nl_protocol(const struct nl_sock *s);
 
 /*
  * Send @nlh as a dump (NLM_F_DUMP) or as a "do" request (NLM_F_ACK) and
- * process the answer. Prints nothing but warnings.
+ * process the answer. Prints nothing but warnings. @nlh may be of any
+ * size: the send buffer is raised for a large one (SO_SNDBUFFORCE, else
+ * SO_SNDBUF up to net.core.wmem_max); if it cannot take the message, the
+ * error is -EMSGSIZE with the reason in @err->msg and nothing is sent.
+ * Errors are answered without the request (NETLINK_CAP_ACK), so the
+ * answer of a large request fits NL_RECV_SIZE.
  * Return: 0, or -1 with @err filled.
  */
 int nl_talk(struct nl_sock *s, struct nlmsghdr *nlh, bool dump,
@@ -68,6 +75,23 @@ int nl_dump(struct nl_sock *s, struct nlmsghdr *nlh, nl_data_cb cb,
 	    void *data);
 
 void nl_process(struct nl_answer *a, const void *buf, size_t len);
+
+/* Multicast: join group @group. Return: 0 or -errno. */
+int nl_join_group(struct nl_sock *s, uint32_t group);
+int nl_fd(const struct nl_sock *s);
+/*
+ * Receive one buffer of notifications (sequence number 0) and pass each
+ * data message to @cb, through nl_process(). Blocks if none is queued.
+ * Return: 0, or -errno of the receive: -ENOBUFS when the socket overran
+ * and notifications were lost (the next call goes on with the new ones).
+ */
+int nl_recv_events(struct nl_sock *s, nl_data_cb cb, void *data);
+
+/* The size of an attribute with @len bytes of payload, padding included. */
+static inline size_t nl_attr_size(size_t len)
+{
+	return MNL_ALIGN(MNL_ATTR_HDRLEN + len);
+}
 
 /*
  * Parse attributes into @tb[0..@max] (zeroed first). @types[t] is the

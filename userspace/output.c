@@ -12,6 +12,8 @@ static struct {
 	struct json *j;		/* NULL: text */
 	bool line_start;	/* text: nothing printed on this line yet */
 	bool line_open;		/* text: a line was started by this object */
+	const char *tag_key;	/* out_tag() for the next object */
+	const char *tag_value;
 } out;
 
 int out_init(FILE *f, bool json, bool pretty)
@@ -20,6 +22,7 @@ int out_init(FILE *f, bool json, bool pretty)
 	out.f = f;
 	out.line_start = true;
 	out.line_open = false;
+	out.tag_key = out.tag_value = NULL;
 	if (json) {
 		out.j = json_new(f, pretty);
 		if (!out.j)
@@ -60,6 +63,21 @@ void out_obj_begin(void)
 		json_obj_start(out.j, NULL);
 	out.line_start = true;
 	out.line_open = false;
+	if (out.tag_value) {
+		out_head(out.tag_key, out.tag_value, "");
+		out_tag(NULL, NULL);
+	}
+}
+
+void out_tag(const char *key, const char *value)
+{
+	out.tag_key = key;
+	out.tag_value = value;
+}
+
+void out_flush(void)
+{
+	fflush(out.f);
 }
 
 void out_obj_end(void)

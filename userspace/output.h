@@ -22,6 +22,14 @@ void out_list_end(void);
 void out_obj_begin(void);
 void out_obj_end(void);
 
+/*
+ * Tag the next object with what happened to it ("route add"): in JSON its
+ * first member "@key": @value, in text the head of its line. A tag serves
+ * one object; out_tag(NULL, NULL) drops one that was not used.
+ */
+void out_tag(const char *key, const char *value);
+void out_flush(void);
+
 /* The head of a text line: @value then @suffix; "@key": @value in JSON. */
 void out_head(const char *key, const char *value, const char *suffix);
 /* " key value" */

@@ -108,44 +108,71 @@ int pn_print_peer(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+int pn_peer_parse(int argc, char **argv, const char **dev, bool opts,
+		  const char *what, struct pn_peer *p)
+{
+	enum { K_DEV, K_PORT, K_ENCAP, K_MAC };
+	struct pn_kw kw[] = {
+		[K_DEV]		= PN_KW("dev", PN_ARG_IFNAME, dev),
+		[K_PORT]	= PN_KW_UINT("port", &p->port, 0, 65535),
+		[K_ENCAP]	= PN_KW("encap", PN_ARG_ENCAP, &p->encap),
+		[K_MAC]		= PN_KW("mac", PN_ARG_MAC, p->mac),
+	};
+	struct pn_kw *first = dev ? &kw[K_DEV] : &kw[K_PORT];
+	size_t n = (dev ? 1 : 0) + (opts ? 3 : 0);
+
+	memset(p, 0, sizeof(*p));
+	if (argc < 1)
+		return pn_missarg("ADDR");
+	if (pn_arg_addr(argv[0], &p->addr) ||
+	    pn_parse_kw(argc - 1, argv + 1, first, n, what))
+		return -1;
+	p->has_port = kw[K_PORT].seen;
+	p->has_encap = kw[K_ENCAP].seen;
+	p->has_mac = kw[K_MAC].seen;
+	return 0;
+}
+
+/* PODNET_A_PEER { ADDR, [PORT], [ENCAP], [MAC] } */
+void pn_peer_put(struct nlmsghdr *nlh, const struct pn_peer *p)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, PODNET_A_PEER);
+
+	nl_put_addr(nlh, PODNET_A_PEER_ADDR, &p->addr);
+	if (p->has_port)
+		mnl_attr_put_u16(nlh, PODNET_A_PEER_PORT, (uint16_t)p->port);
+	if (p->has_encap)
+		mnl_attr_put_u8(nlh, PODNET_A_PEER_ENCAP, (uint8_t)p->encap);
+	if (p->has_mac)
+		mnl_attr_put(nlh, PODNET_A_PEER_MAC, PN_ETH_ALEN, p->mac);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+size_t pn_peer_size(const struct pn_peer *p)
+{
+	return nl_attr_size(0) + nl_attr_size(p->addr.len) +
+	       (p->has_port ? nl_attr_size(sizeof(uint16_t)) : 0) +
+	       (p->has_encap ? nl_attr_size(sizeof(uint8_t)) : 0) +
+	       (p->has_mac ? nl_attr_size(PN_ETH_ALEN) : 0);
+}
+
 /* peer add|change|del ADDR [dev NAME] [port P] [encap E] [mac MAC] */
 static int peer_modify(struct pn_ctx *c, uint8_t cmd, const char *what,
 		       int argc, char **argv)
 {
-	enum { K_DEV, K_PORT, K_ENCAP, K_MAC };
 	const char *name = NULL;
-	uint32_t port = 0, encap = 0;
-	uint8_t mac[PN_ETH_ALEN];
-	struct pn_kw kw[] = {
-		[K_DEV]		= PN_KW("dev", PN_ARG_IFNAME, &name),
-		[K_PORT]	= PN_KW_UINT("port", &port, 0, 65535),
-		[K_ENCAP]	= PN_KW("encap", PN_ARG_ENCAP, &encap),
-		[K_MAC]		= PN_KW("mac", PN_ARG_MAC, mac),
-	};
-	size_t nkw = cmd == PODNET_CMD_PEER_DEL ? 1 : 4;
 	char buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	struct pn_addr addr;
+	struct pn_peer p;
 	struct pn_dev dev;
 
-	if (argc < 1)
-		return pn_missarg("ADDR");
-	if (pn_arg_addr(argv[0], &addr) ||
-	    pn_parse_kw(argc - 1, argv + 1, kw, nkw, what) ||
+	if (pn_peer_parse(argc, argv, &name, cmd != PODNET_CMD_PEER_DEL, what,
+			  &p) ||
 	    pn_dev_pick(c, name, &dev))
 		return -1;
 
 	nlh = pn_msg(c, buf, cmd, 0, dev.ifindex);
-	nest = mnl_attr_nest_start(nlh, PODNET_A_PEER);
-	nl_put_addr(nlh, PODNET_A_PEER_ADDR, &addr);
-	if (kw[K_PORT].seen)
-		mnl_attr_put_u16(nlh, PODNET_A_PEER_PORT, (uint16_t)port);
-	if (kw[K_ENCAP].seen)
-		mnl_attr_put_u8(nlh, PODNET_A_PEER_ENCAP, (uint8_t)encap);
-	if (kw[K_MAC].seen)
-		mnl_attr_put(nlh, PODNET_A_PEER_MAC, PN_ETH_ALEN, mac);
-	mnl_attr_nest_end(nlh, nest);
+	pn_peer_put(nlh, &p);
 	return nl_request(c->genl, nlh, NULL, NULL);
 }
 

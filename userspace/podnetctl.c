@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "lines.h"
 #include "output.h"
 #include "podnetctl.h"
 
@@ -23,13 +24,15 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: podnetctl [ OPTIONS ] OBJECT { COMMAND | help }\n"
 		"       podnetctl [ -force ] -batch FILE\n"
-		"where  OBJECT := { link | peer | route | show }\n"
+		"where  OBJECT := { link | peer | route | show | sync | monitor }\n"
 		"       OPTIONS := { -j[son] | -p[retty] | -s[tatistics] | -n[etns] NAME |\n"
 		"                    -b[atch] FILE | -force | -V[ersion] | -h[elp] }\n\n");
 	link_usage(f);
 	peer_usage(f);
 	route_usage(f);
 	show_usage(f);
+	sync_usage(f);
+	monitor_usage(f);
 }
 
 static int do_help(struct pn_ctx *c, int argc, char **argv)
@@ -48,7 +51,9 @@ static const struct {
 	{ "link",	do_link },
 	{ "peer",	do_peer },
 	{ "route",	do_route },
-	{ "show",	do_show },
+	{ "show",	do_show },	/* before sync: "s" is show */
+	{ "sync",	do_sync },
+	{ "monitor",	do_monitor },
 	{ "help",	do_help },
 };
 
@@ -69,112 +74,24 @@ static int dispatch(struct pn_ctx *c, int argc, char **argv)
 	return -1;
 }
 
-/*
- * Split a -batch line into words like iproute2's makeargs(): blanks
- * separate, quotes group, '#' at the start of a word ends the line.
- * The words point into @line. Return: the number of words, or -1.
- */
-static int split_line(char *line, char **argv, int max)
-{
-	int argc = 0;
-	char *p = line;
-
-	for (;;) {
-		char *word;
-
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		if (*p == '\0' || *p == '#')
-			break;
-		if (argc == max - 1) {
-			fprintf(stderr, "Too many arguments on the line\n");
-			return -1;
-		}
-		if (*p == '"' || *p == '\'') {
-			char quote = *p++;
-
-			word = p;
-			p = strchr(p, quote);
-			if (!p) {
-				fprintf(stderr, "Unterminated quoted string\n");
-				return -1;
-			}
-		} else {
-			word = p;
-			p += strcspn(p, " \t\n\r");
-		}
-		argv[argc++] = word;
-		if (*p == '\0')
-			break;
-		*p++ = '\0';
-	}
-	argv[argc] = NULL;
-	return argc;
-}
-
-/*
- * Read one command, joining lines that end with a backslash.
- * Return: its length, or -1 at the end of the file.
- */
-static ssize_t read_command(FILE *f, char **line, size_t *size,
-			    unsigned int *lineno)
-{
-	ssize_t len = getline(line, size, f);
-
-	if (len < 0)
-		return -1;
-	(*lineno)++;
-	for (;;) {
-		char *more = NULL;
-		size_t msize = 0;
-		ssize_t mlen;
-		char *joined;
-
-		while (len > 0 && ((*line)[len - 1] == '\n' ||
-				   (*line)[len - 1] == '\r'))
-			(*line)[--len] = '\0';
-		if (len == 0 || (*line)[len - 1] != '\\')
-			return len;
-		(*line)[--len] = '\0';
-		mlen = getline(&more, &msize, f);
-		if (mlen < 0) {
-			free(more);
-			return len;
-		}
-		(*lineno)++;
-		joined = realloc(*line, (size_t)len + (size_t)mlen + 1);
-		if (!joined) {
-			free(more);
-			return len;
-		}
-		memcpy(joined + len, more, (size_t)mlen + 1);
-		free(more);
-		*line = joined;
-		*size = (size_t)len + (size_t)mlen + 1;
-		len += mlen;
-	}
-}
-
 static int do_batch(struct pn_ctx *c, const char *name)
 {
-	FILE *f = strcmp(name, "-") ? fopen(name, "r") : stdin;
+	FILE *f = pn_open_input(name);
 	unsigned int lineno = 0, cmdline;
 	char *line = NULL, *argv[128];
 	size_t size = 0;
 	int ret = 0;
 
-	if (!f) {
-		fprintf(stderr, "Cannot open file \"%s\" for reading: %s\n",
-			name, strerror(errno));
+	if (!f)
 		return -1;
-	}
 	for (;;) {
 		int argc;
 
 		cmdline = lineno + 1;
-		if (read_command(f, &line, &size, &lineno) < 0)
+		if (pn_read_line(f, &line, &size, &lineno) < 0)
 			break;
-		argc = split_line(line, argv, (int)(sizeof(argv) / sizeof(argv[0])));
+		argc = pn_split_line(line, argv,
+				     (int)(sizeof(argv) / sizeof(argv[0])));
 		if (argc == 0)
 			continue;
 		if (argc < 0 || dispatch(c, argc, argv)) {
@@ -185,8 +102,7 @@ static int do_batch(struct pn_ctx *c, const char *name)
 		}
 	}
 	free(line);
-	if (f != stdin)
-		fclose(f);
+	pn_close_input(f);
 	return ret;
 }
 

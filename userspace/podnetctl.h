@@ -59,16 +59,64 @@ int pn_show_per_dev(struct pn_ctx *c, int argc, char **argv,
 int pn_print_dev(const struct nlmsghdr *nlh, void *data);
 int pn_print_peer(const struct nlmsghdr *nlh, void *data);
 int pn_print_route(const struct nlmsghdr *nlh, void *data);
+/* "dev pn0 peers N routes N" of a PODNET_CMD_SYNC notification */
+int pn_print_sync(const struct nlmsghdr *nlh, void *data);
+
+/* A peer's settings as given: "peer add|change|del" and sync files. */
+struct pn_peer {
+	struct pn_addr addr;
+	uint32_t port, encap;
+	uint8_t mac[PN_ETH_ALEN];
+	bool has_port, has_encap, has_mac;
+};
+
+/*
+ * peer.c: "ADDR [dev NAME] [port P] [encap E] [mac MAC]". @dev NULL: no
+ * "dev" keyword; @opts false: no port, encap or mac (peer del). Prints
+ * errors (see pn_args_where()). Return: 0 or -1.
+ */
+int pn_peer_parse(int argc, char **argv, const char **dev, bool opts,
+		  const char *what, struct pn_peer *p);
+/* The PODNET_A_PEER nest of @p, and its size in bytes. */
+void pn_peer_put(struct nlmsghdr *nlh, const struct pn_peer *p);
+size_t pn_peer_size(const struct pn_peer *p);
+
+/* A route as given: "route add|replace|del" and sync files. */
+struct pn_route {
+	struct pn_prefix prefix;
+	struct pn_addr via;
+	bool has_via;
+};
+
+/* route.c: "PREFIX [via ADDR] [dev NAME]", @dev as for pn_peer_parse(). */
+int pn_route_parse(int argc, char **argv, const char **dev, const char *what,
+		   struct pn_route *r);
+/* The PODNET_A_ROUTE nest of @r, and its size in bytes. */
+void pn_route_put(struct nlmsghdr *nlh, const struct pn_route *r, bool replace);
+size_t pn_route_size(const struct pn_route *r, bool replace);
 
 /* One function per object: argv starts after the object's name. */
 int do_link(struct pn_ctx *c, int argc, char **argv);
 int do_peer(struct pn_ctx *c, int argc, char **argv);
 int do_route(struct pn_ctx *c, int argc, char **argv);
 int do_show(struct pn_ctx *c, int argc, char **argv);
+int do_sync(struct pn_ctx *c, int argc, char **argv);
+int do_monitor(struct pn_ctx *c, int argc, char **argv);
 
 void link_usage(FILE *f);
 void peer_usage(FILE *f);
 void route_usage(FILE *f);
 void show_usage(FILE *f);
+void sync_usage(FILE *f);
+void monitor_usage(FILE *f);
+
+/* monitor.c: what pn_monitor_event() needs. */
+struct pn_monitor {
+	uint16_t family;		/* the podnet family's id */
+	struct pn_show show;		/* .dev: only this device's events */
+};
+
+/* Print one notification as an event ("route add ..."); @data: pn_monitor */
+int pn_monitor_event(const struct nlmsghdr *nlh, void *data);
 
 #endif /* PODNETCTL_H */

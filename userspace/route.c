@@ -90,43 +90,66 @@ static int route_get(struct pn_ctx *c, int argc, char **argv)
 	return err;
 }
 
+int pn_route_parse(int argc, char **argv, const char **dev, const char *what,
+		   struct pn_route *r)
+{
+	struct pn_kw kw[] = {
+		PN_KW("via", PN_ARG_ADDR, &r->via),
+		PN_KW("dev", PN_ARG_IFNAME, dev),
+	};
+
+	memset(r, 0, sizeof(*r));
+	if (argc < 1)
+		return pn_missarg("PREFIX");
+	if (pn_arg_prefix(argv[0], &r->prefix) ||
+	    pn_parse_kw(argc - 1, argv + 1, kw, dev ? 2 : 1, what))
+		return -1;
+	r->has_via = kw[0].seen;
+	return 0;
+}
+
+/* PODNET_A_ROUTE { PREFIX, PREFIX_LEN, [VIA], [REPLACE] } */
+void pn_route_put(struct nlmsghdr *nlh, const struct pn_route *r, bool replace)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, PODNET_A_ROUTE);
+
+	nl_put_addr(nlh, PODNET_A_ROUTE_PREFIX, &r->prefix.addr);
+	mnl_attr_put_u8(nlh, PODNET_A_ROUTE_PREFIX_LEN, r->prefix.len);
+	if (r->has_via)
+		nl_put_addr(nlh, PODNET_A_ROUTE_VIA, &r->via);
+	if (replace)
+		mnl_attr_put(nlh, PODNET_A_ROUTE_REPLACE, 0, NULL);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+size_t pn_route_size(const struct pn_route *r, bool replace)
+{
+	return nl_attr_size(0) + nl_attr_size(r->prefix.addr.len) +
+	       nl_attr_size(sizeof(uint8_t)) +
+	       (r->has_via ? nl_attr_size(r->via.len) : 0) +
+	       (replace ? nl_attr_size(0) : 0);
+}
+
 /* route add|replace|del PREFIX [via ADDR] [dev NAME] */
 static int route_modify(struct pn_ctx *c, uint8_t cmd, bool replace,
 			const char *what, int argc, char **argv)
 {
-	enum { K_VIA, K_DEV };
 	const char *name = NULL;
-	struct pn_addr via;
-	struct pn_kw kw[] = {
-		[K_VIA]	= PN_KW("via", PN_ARG_ADDR, &via),
-		[K_DEV]	= PN_KW("dev", PN_ARG_IFNAME, &name),
-	};
 	char buf[NL_REQ_SIZE];
-	struct pn_prefix prefix;
 	struct nlmsghdr *nlh;
-	struct nlattr *nest;
+	struct pn_route r;
 	struct pn_dev dev;
 
-	if (argc < 1)
-		return pn_missarg("PREFIX");
-	if (pn_arg_prefix(argv[0], &prefix) ||
-	    pn_parse_kw(argc - 1, argv + 1, kw, 2, what))
+	if (pn_route_parse(argc, argv, &name, what, &r))
 		return -1;
 	/* "via" may be of the other family: IPv6 pods over an IPv4 underlay */
-	if (cmd == PODNET_CMD_ROUTE_NEW && !kw[K_VIA].seen)
+	if (cmd == PODNET_CMD_ROUTE_NEW && !r.has_via)
 		return pn_missarg("via");
 	if (pn_dev_pick(c, name, &dev))
 		return -1;
 
 	nlh = pn_msg(c, buf, cmd, 0, dev.ifindex);
-	nest = mnl_attr_nest_start(nlh, PODNET_A_ROUTE);
-	nl_put_addr(nlh, PODNET_A_ROUTE_PREFIX, &prefix.addr);
-	mnl_attr_put_u8(nlh, PODNET_A_ROUTE_PREFIX_LEN, prefix.len);
-	if (kw[K_VIA].seen)
-		nl_put_addr(nlh, PODNET_A_ROUTE_VIA, &via);
-	if (replace)
-		mnl_attr_put(nlh, PODNET_A_ROUTE_REPLACE, 0, NULL);
-	mnl_attr_nest_end(nlh, nest);
+	pn_route_put(nlh, &r, replace);
 	return nl_request(c->genl, nlh, NULL, NULL);
 }
 

@@ -767,6 +767,64 @@ static void podnet_table_test_free(struct kunit *test)
 	pt_expect_routes(test, b, 1);
 }
 
+/*
+ * A table built aside and published with podnet_table_swap(): lookups see
+ * the new routes, the staged table holds the old ones, and both tries stay
+ * whole (their roots now hang off the other table's slots) for later
+ * removals and frees.
+ */
+static void podnet_table_test_swap(struct kunit *test)
+{
+	struct podnet_peer *a = pt_peer(test), *b = pt_peer(test);
+	struct pt_ctx *ctx = test->priv;
+	struct podnet_addr p;
+	struct podnet_table staged;
+
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "10.244.1.0", 24, a), 0);
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "10.244.2.0", 24, a), 0);
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "fd00:0:0:1::", 64, a), 0);
+
+	podnet_table_setup(&staged);
+	mutex_lock(&ctx->lock);
+	p = pt_addr(test, "10.244.2.0");
+	KUNIT_EXPECT_EQ(test, podnet_table_insert(&staged, &p, 24, b, 0,
+						  &ctx->lock), 0);
+	p = pt_addr(test, "10.244.3.0");
+	KUNIT_EXPECT_EQ(test, podnet_table_insert(&staged, &p, 24, b, 0,
+						  &ctx->lock), 0);
+	mutex_unlock(&ctx->lock);
+	/* Built aside: the live table does not see it yet. */
+	pt_expect_lookup(test, "10.244.2.1", a);
+	pt_expect_lookup(test, "10.244.3.1", NULL);
+
+	mutex_lock(&ctx->lock);
+	podnet_table_swap(&ctx->table, &staged, &ctx->lock);
+	mutex_unlock(&ctx->lock);
+	pt_expect_lookup(test, "10.244.1.1", NULL);
+	pt_expect_lookup(test, "10.244.2.1", b);
+	pt_expect_lookup(test, "10.244.3.1", b);
+	pt_expect_lookup(test, "fd00:0:0:1::1", NULL);
+	KUNIT_EXPECT_EQ(test, ctx->table.count, 2U);
+	KUNIT_EXPECT_EQ(test, staged.count, 3U);
+
+	/* Remove the live root's routes: its slot link must be the live one. */
+	KUNIT_EXPECT_EQ(test, pt_remove(test, "10.244.2.0", 24), 0);
+	KUNIT_EXPECT_EQ(test, pt_remove(test, "10.244.3.0", 24), 0);
+	pt_expect_empty(test);
+	KUNIT_EXPECT_NOT_NULL(test, rcu_access_pointer(staged.root4));
+
+	mutex_lock(&ctx->lock);
+	p = pt_addr(test, "10.244.1.0");
+	KUNIT_EXPECT_EQ(test, podnet_table_remove(&staged, &p, 24, &ctx->lock),
+			0);
+	podnet_table_free(&staged, &ctx->lock);
+	mutex_unlock(&ctx->lock);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(staged.root4));
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(staged.root6));
+	pt_expect_routes(test, a, 0);
+	pt_expect_routes(test, b, 0);
+}
+
 /* @a with the bits past the first @len cleared. */
 static struct podnet_addr pt_trim(const struct podnet_addr *a,
 				  unsigned int len)
@@ -1417,6 +1475,7 @@ static struct kunit_case podnet_table_test_cases[] = {
 	KUNIT_CASE(podnet_table_test_duplicate),
 	KUNIT_CASE(podnet_table_test_remove_by_peer),
 	KUNIT_CASE(podnet_table_test_free),
+	KUNIT_CASE(podnet_table_test_swap),
 	KUNIT_CASE(podnet_table_test_chain),
 	KUNIT_CASE_SLOW(podnet_table_test_random),
 	{}
