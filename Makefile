@@ -7,6 +7,7 @@
 #   make module     the module only (build/<KVER>/podnet.ko; KVERS="V1 V2" to choose)
 #   make userspace  podnetctl (userspace/)
 #   make check      build, then run the selftests in a VM per kernel
+#   make lint       the netdev CI's static checks, TAP (scripts/lint.sh)
 #   make demo       the demo (scripts/demo.sh)
 #   make clean      remove build products; distclean also removes results/
 #
@@ -15,7 +16,7 @@
 KVERS ?=
 SHELL := /bin/bash
 
-.PHONY: all deps module userspace check demo clean distclean help
+.PHONY: all deps module userspace check lint demo clean distclean help
 
 all: deps
 	scripts/build.sh $(KVERS)
@@ -32,6 +33,9 @@ userspace:
 check: deps
 	scripts/check.sh
 
+lint: deps
+	scripts/lint.sh
+
 demo: deps
 	scripts/demo.sh
 
@@ -43,4 +47,4 @@ distclean: clean
 	rm -rf results
 
 help:
-	@sed -n '3,13s/^# \{0,1\}//p' Makefile
+	@sed -n '3,14s/^# \{0,1\}//p' Makefile

@@ -240,7 +240,8 @@ static int podnet_parse_cfg(struct net *net, struct nlattr *data[],
 	if (data[IFLA_PODNET_ENCAP])
 		cfg->encap = nla_get_u8(data[IFLA_PODNET_ENCAP]);
 	if (data[IFLA_PODNET_VTEP_MAC])
-		cfg->mac = ether_addr_to_u64(nla_data(data[IFLA_PODNET_VTEP_MAC]));
+		cfg->mac =
+			ether_addr_to_u64(nla_data(data[IFLA_PODNET_VTEP_MAC]));
 
 	a = data[IFLA_PODNET_LOCAL];
 	if (a) {

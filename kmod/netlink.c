@@ -59,7 +59,8 @@ static struct podnet_dev *podnet_nl_dev(struct net *net, struct nlattr **attrs,
 	struct net_device *dev;
 
 	if (attrs[PODNET_A_IFINDEX]) {
-		dev = dev_get_by_index(net, nla_get_u32(attrs[PODNET_A_IFINDEX]));
+		dev = dev_get_by_index(net,
+				       nla_get_u32(attrs[PODNET_A_IFINDEX]));
 	} else if (attrs[PODNET_A_IFNAME]) {
 		dev = dev_get_by_name(net, nla_data(attrs[PODNET_A_IFNAME]));
 	} else {
@@ -137,7 +138,8 @@ static int podnet_nl_nest(struct nlattr **tb, int maxtype, struct nlattr *attr,
 			  struct genl_info *info)
 {
 	if (!attr) {
-		NL_SET_ERR_MSG(info->extack, "Missing the peer or route attributes");
+		NL_SET_ERR_MSG(info->extack,
+			       "Missing the peer or route attributes");
 		return -EINVAL;
 	}
 	return nla_parse_nested(tb, maxtype, attr, policy, info->extack);
@@ -180,7 +182,8 @@ static int podnet_nl_put_dev(struct sk_buff *skb, struct podnet_dev *pn)
 	    nla_put_u32(skb, PODNET_A_DEV_VNI, cfg->vni) ||
 	    nla_put_u16(skb, PODNET_A_DEV_PORT, cfg->port) ||
 	    (cfg->local.family &&
-	     nla_put(skb, PODNET_A_DEV_LOCAL, podnet_addr_len(cfg->local.family),
+	     nla_put(skb, PODNET_A_DEV_LOCAL,
+		     podnet_addr_len(cfg->local.family),
 		     podnet_addr_raw(&cfg->local))) ||
 	    nla_put_u32(skb, PODNET_A_DEV_LINK, cfg->link) ||
 	    nla_put_u8(skb, PODNET_A_DEV_ENCAP, cfg->encap) ||
@@ -526,7 +529,8 @@ static struct podnet_dev *podnet_nl_dump_dev(struct sk_buff *skb,
 {
 	struct podnet_dev *pn;
 
-	pn = podnet_nl_dev(sock_net(skb->sk), podnet_dump_attrs(cb), cb->extack);
+	pn = podnet_nl_dev(sock_net(skb->sk), podnet_dump_attrs(cb),
+			   cb->extack);
 	if (IS_ERR(pn))
 		return pn;
 	if (podnet_nl_lock(pn, cb->extack)) {
@@ -601,7 +605,8 @@ static int podnet_nl_route_parse(struct nlattr *nest, bool need_via,
 				    "Missing route prefix or prefix length");
 		return -EINVAL;
 	}
-	err = podnet_nl_addr(tb[PODNET_A_ROUTE_PREFIX], &r->prefix, info->extack);
+	err = podnet_nl_addr(tb[PODNET_A_ROUTE_PREFIX], &r->prefix,
+			     info->extack);
 	if (err)
 		return err;
 	r->len = nla_get_u8(tb[PODNET_A_ROUTE_PREFIX_LEN]);
@@ -653,9 +658,11 @@ static int podnet_nl_route_doit(struct sk_buff *skb, struct genl_info *info)
 	if (cmd == PODNET_CMD_ROUTE_DEL) {
 		obj.peer = podnet_table_find(&obj.pn->table, &r.prefix, r.len);
 		if (!obj.peer ||
-		    (r.via.family && !podnet_addr_equal(&obj.peer->addr, &r.via))) {
+		    (r.via.family &&
+		     !podnet_addr_equal(&obj.peer->addr, &r.via))) {
 			if (obj.peer)
-				NL_SET_ERR_MSG(info->extack, "Route goes via another peer");
+				NL_SET_ERR_MSG(info->extack,
+					       "Route goes via another peer");
 			else
 				NL_SET_ERR_MSG(info->extack, "Route not found");
 			err = obj.peer ? -ESRCH : -ENOENT;
@@ -710,7 +717,8 @@ static int podnet_nl_route_get_doit(struct sk_buff *skb,
 	struct podnet_nl_obj obj = {};
 	int err;
 
-	err = podnet_nl_nest(tb, PODNET_A_ROUTE_MAX, info->attrs[PODNET_A_ROUTE],
+	err = podnet_nl_nest(tb, PODNET_A_ROUTE_MAX,
+			     info->attrs[PODNET_A_ROUTE],
 			     podnet_route_policy, info);
 	if (err)
 		return err;
@@ -874,8 +882,8 @@ static int podnet_nl_sync_build(struct podnet_dev *pn,
 			peer = podnet_nl_sync_peer(pn, &r.via, info->extack);
 			if (IS_ERR(peer))
 				return PTR_ERR(peer);
-			err = podnet_table_insert(staged, &r.prefix, r.len, peer,
-						  0, &pn->lock);
+			err = podnet_table_insert(staged, &r.prefix, r.len,
+						  peer, 0, &pn->lock);
 			if (err == -EEXIST)
 				NL_SET_ERR_MSG_ATTR(info->extack, a,
 						    "Prefix given twice");

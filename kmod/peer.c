@@ -95,7 +95,8 @@ struct podnet_peer *podnet_peer_create(struct podnet_dev *pn,
 		if (err == -EEXIST)
 			NL_SET_ERR_MSG(extack, "Peer exists");
 		else
-			NL_SET_ERR_MSG(extack, "Cannot add the peer to the hash");
+			NL_SET_ERR_MSG(extack,
+				       "Cannot add the peer to the hash");
 		goto err_destroy_cache;
 	}
 	list_add_tail(&peer->list, &pn->peer_list);
@@ -205,7 +206,8 @@ void podnet_peer_stats(struct podnet_peer *peer,
 		stats->rx_packets += rxp;
 		stats->rx_bytes += rxb;
 		stats->tx_drops += txd;
-		if (last && (!stats->last_rx || time_after(last, stats->last_rx)))
+		if (last &&
+		    (!stats->last_rx || time_after(last, stats->last_rx)))
 			stats->last_rx = last;
 	}
 }

@@ -220,7 +220,8 @@ static void podnet_route_free_tree_rcu(struct rcu_head *rcu)
 		if (node == top)
 			break;
 		parent = podnet_route_parent(node);
-		RCU_INIT_POINTER(parent->bit[node->parent_bit_packed & 1], NULL);
+		RCU_INIT_POINTER(parent->bit[node->parent_bit_packed & 1],
+				 NULL);
 		kmem_cache_free(podnet_route_cache, node);
 		node = parent;
 	}
@@ -422,7 +423,8 @@ static void podnet_route_del(struct podnet_table *table,
 	RCU_INIT_POINTER(node->peer, NULL);
 
 	/* With two children, it stays as an internal node. */
-	if (rcu_access_pointer(node->bit[0]) && rcu_access_pointer(node->bit[1]))
+	if (rcu_access_pointer(node->bit[0]) &&
+	    rcu_access_pointer(node->bit[1]))
 		return;
 
 	child = podnet_deref_w(node->bit[0], lock);
@@ -582,8 +584,10 @@ void podnet_table_swap(struct podnet_table *table,
 	struct podnet_route *old6 = podnet_deref_w(table->root6, lock);
 	unsigned int count = table->count;
 
-	podnet_table_move_root(&table->root4, podnet_deref_w(staged->root4, lock));
-	podnet_table_move_root(&table->root6, podnet_deref_w(staged->root6, lock));
+	podnet_table_move_root(&table->root4,
+			       podnet_deref_w(staged->root4, lock));
+	podnet_table_move_root(&table->root6,
+			       podnet_deref_w(staged->root6, lock));
 	podnet_table_move_root(&staged->root4, old4);
 	podnet_table_move_root(&staged->root6, old6);
 	table->count = staged->count;

@@ -43,9 +43,11 @@ void podnet_table_free(struct podnet_table *table, struct mutex *lock);
 
 int podnet_table_insert(struct podnet_table *table,
 			const struct podnet_addr *prefix, u8 len,
-			struct podnet_peer *peer, u32 flags, struct mutex *lock);
+			struct podnet_peer *peer,
+			u32 flags, struct mutex *lock);
 int podnet_table_remove(struct podnet_table *table,
-			const struct podnet_addr *prefix, u8 len, struct mutex *lock);
+			const struct podnet_addr *prefix,
+			u8 len, struct mutex *lock);
 void podnet_table_swap(struct podnet_table *table,
 		       struct podnet_table *staged, struct mutex *lock);
 void podnet_table_remove_by_peer(struct podnet_table *table,

@@ -21,6 +21,8 @@ PACKAGES=(
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	# kernel build and static checks
 	sparse bc flex bison libelf-dev libssl-dev shellcheck yamllint
+	# scripts/lint.sh: checkpatch's spelling dictionary, the YNL spec's schema check
+	codespell python3-jsonschema
 	# userspace
 	libmnl-dev pkg-config python3-yaml
 	# tools used by the selftests and the demo (inside the VM, from the host root)

@@ -179,11 +179,11 @@ for ((i = 0; i < 200; i++)); do
 		echo "route add fd00:244:3::/64 via $(node_ip 3) dev pn0"
 	fi
 done > "$PN_TMP/churn"
-bg_run "$P1A" ping -f -q -w 30 "$(pod_ip4 2 a)"
+bg_run "$P1A" ping -f -q -w 30 "$(pod_ip4 2 a)" > /dev/null 2>&1
 f1=$BG_PID
-bg_run "$(pod_ns 2 a)" ping -f -q -w 30 "$(pod_ip4 1 a)"
+bg_run "$(pod_ns 2 a)" ping -f -q -w 30 "$(pod_ip4 1 a)" > /dev/null 2>&1
 f2=$BG_PID
-bg_run "$(pod_ns 3 b)" ping -f -q -w 30 "$(pod_ip6 1 b)"
+bg_run "$(pod_ns 3 b)" ping -f -q -w 30 "$(pod_ip6 1 b)" > /dev/null 2>&1
 f3=$BG_PID
 sleep 1
 t0=$SECONDS

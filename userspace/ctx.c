@@ -49,11 +49,11 @@ void pn_ctx_free(struct pn_ctx *c)
 	c->family.id = 0;
 }
 
-struct nlmsghdr *pn_msg(const struct pn_ctx *c, char *buf, uint8_t cmd,
-			uint16_t flags, uint32_t ifindex)
+struct nlmsghdr *pn_msg(const struct pn_ctx *c, char *buf, size_t size,
+			uint8_t cmd, uint16_t flags, uint32_t ifindex)
 {
-	struct nlmsghdr *nlh = genl_msg(buf, c->family.id, PODNET_GENL_VERSION,
-					cmd, flags);
+	struct nlmsghdr *nlh = genl_msg(buf, size, c->family.id,
+					PODNET_GENL_VERSION, cmd, flags);
 
 	if (ifindex)
 		mnl_attr_put_u32(nlh, PODNET_A_IFINDEX, ifindex);

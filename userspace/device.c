@@ -52,8 +52,8 @@ static int dev_list(struct pn_ctx *c, struct pn_dev **devs, size_t *n)
 	*n = 0;
 	if (pn_genl(c))
 		return -1;
-	if (nl_dump(c->genl, pn_msg(c, buf, PODNET_CMD_DEV_GET, 0, 0),
-		    dev_list_cb, &l)) {
+	if (nl_dump(c->genl, pn_msg(c, buf, sizeof(buf), PODNET_CMD_DEV_GET,
+				    0, 0), dev_list_cb, &l)) {
 		free(l.v);
 		return -1;
 	}
@@ -135,7 +135,8 @@ int pn_show_per_dev(struct pn_ctx *c, int argc, char **argv,
 	out_list_begin();
 	for (i = 0; i < n && !err; i++) {
 		show.dev = &devs[i];
-		err = nl_dump(c->genl, pn_msg(c, buf, cmd, 0, devs[i].ifindex),
+		err = nl_dump(c->genl, pn_msg(c, buf, sizeof(buf), cmd, 0,
+					   devs[i].ifindex),
 			      cb, &show);
 	}
 	out_list_end();
@@ -301,11 +302,13 @@ int do_show(struct pn_ctx *c, int argc, char **argv)
 	out_list_begin();
 	if (name) {
 		show.dev = &dev;
-		err = nl_request(c->genl, pn_msg(c, buf, PODNET_CMD_DEV_GET, 0,
+		err = nl_request(c->genl, pn_msg(c, buf, sizeof(buf),
+						 PODNET_CMD_DEV_GET, 0,
 						 dev.ifindex),
 				 pn_print_dev, &show);
 	} else {
-		err = nl_dump(c->genl, pn_msg(c, buf, PODNET_CMD_DEV_GET, 0, 0),
+		err = nl_dump(c->genl, pn_msg(c, buf, sizeof(buf),
+					      PODNET_CMD_DEV_GET, 0, 0),
 			      pn_print_dev, &show);
 	}
 	out_list_end();

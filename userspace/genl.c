@@ -69,7 +69,8 @@ int genl_resolve(struct nl_sock *s, const char *name, const char *mcgrp,
 	struct nl_err err;
 
 	memset(f, 0, sizeof(*f));
-	nlh = genl_msg(buf, GENL_ID_CTRL, 1, CTRL_CMD_GETFAMILY, 0);
+	nlh = genl_msg(buf, sizeof(buf), GENL_ID_CTRL, 1, CTRL_CMD_GETFAMILY,
+		       0);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
 	if (nl_talk(s, nlh, false, family_cb, &r, &err)) {
 		if (err.error == -ENOENT)
@@ -80,12 +81,14 @@ int genl_resolve(struct nl_sock *s, const char *name, const char *mcgrp,
 	return r.found ? 0 : -ENOENT;
 }
 
-struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t version,
-			  uint8_t cmd, uint16_t flags)
+struct nlmsghdr *genl_msg(char *buf, size_t size, uint16_t family,
+			  uint8_t version, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 
+	memset(buf, 0, size);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));

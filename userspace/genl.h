@@ -5,6 +5,7 @@
 #ifndef PODNETCTL_GENL_H
 #define PODNETCTL_GENL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nl.h"
@@ -23,8 +24,11 @@ struct genl_family {
 int genl_resolve(struct nl_sock *s, const char *name, const char *mcgrp,
 		 struct genl_family *f);
 
-/* Start a request to @family in @buf (NL_REQ_SIZE bytes). */
-struct nlmsghdr *genl_msg(char *buf, uint16_t family, uint8_t version,
-			  uint8_t cmd, uint16_t flags);
+/*
+ * Start a request to @family in @buf of @size bytes, zeroed first: libmnl
+ * before 1.0.5 does not clear the padding of attributes.
+ */
+struct nlmsghdr *genl_msg(char *buf, size_t size, uint16_t family,
+			  uint8_t version, uint8_t cmd, uint16_t flags);
 
 #endif /* PODNETCTL_GENL_H */

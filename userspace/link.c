@@ -105,12 +105,15 @@ static int put_link_opts(struct nlmsghdr *nlh, const struct pn_kw kw[K_NR],
 	return 0;
 }
 
-static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags,
-				 uint32_t ifindex)
+/* A request in @buf of @size bytes, zeroed first (as genl_msg()). */
+static struct nlmsghdr *link_msg(char *buf, size_t size, uint16_t type,
+				 uint16_t flags, uint32_t ifindex)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
+	memset(buf, 0, size);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
@@ -153,7 +156,7 @@ static int podnet_ifindex(struct nl_sock *s, const char *name,
 	bool is_podnet = false;
 
 	if (pn_ifindex(name, ifindex) ||
-	    nl_request(s, link_msg(buf, RTM_GETLINK, 0, *ifindex),
+	    nl_request(s, link_msg(buf, sizeof(buf), RTM_GETLINK, 0, *ifindex),
 		       link_kind_cb, &is_podnet))
 		return -1;
 	if (is_podnet)
@@ -187,7 +190,7 @@ static int link_modify(struct pn_ctx *c, bool add, int argc, char **argv)
 	if (!add && podnet_ifindex(s, argv[0], &ifindex))
 		return -1;
 
-	nlh = link_msg(buf, RTM_NEWLINK,
+	nlh = link_msg(buf, sizeof(buf), RTM_NEWLINK,
 		       add ? NLM_F_CREATE | NLM_F_EXCL : 0, ifindex);
 	if (add)
 		mnl_attr_put_strz(nlh, IFLA_IFNAME, argv[0]);
@@ -209,8 +212,8 @@ static int link_del(struct pn_ctx *c, int argc, char **argv)
 	s = pn_rtnl(c);
 	if (!s || podnet_ifindex(s, argv[0], &ifindex))
 		return -1;
-	return nl_request(s, link_msg(buf, RTM_DELLINK, 0, ifindex), NULL,
-			  NULL);
+	return nl_request(s, link_msg(buf, sizeof(buf), RTM_DELLINK, 0,
+				      ifindex), NULL, NULL);
 }
 
 int do_link(struct pn_ctx *c, int argc, char **argv)

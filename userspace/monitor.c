@@ -65,11 +65,10 @@ static void on_signal(int sig)
 }
 
 /*
- * Wait for events until a signal. SIGINT and SIGTERM are blocked but
- * while in ppoll(), so that one arriving between the test of @stop and
- * the wait is not missed.
+ * SIGINT and SIGTERM are blocked but while in ppoll(), so that one
+ * arriving between the test of @stop and the wait is not missed.
  */
-static int listen_events(struct nl_sock *s, struct pn_monitor *m)
+int pn_listen_events(struct nl_sock *s, nl_data_cb cb, void *data)
 {
 	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
 	sigset_t block, old_mask, wait_mask;
@@ -96,7 +95,7 @@ static int listen_events(struct nl_sock *s, struct pn_monitor *m)
 			err = -errno;
 			break;
 		}
-		err = nl_recv_events(s, pn_monitor_event, m);
+		err = nl_recv_events(s, cb, data);
 		if (err == -ENOBUFS) {
 			out_flush();
 			fprintf(stderr, "monitor: lost events (ENOBUFS)\n");
@@ -151,7 +150,7 @@ int do_monitor(struct pn_ctx *c, int argc, char **argv)
 		fprintf(stderr, "Cannot join the \"%s\" group: %s\n",
 			PODNET_GENL_MCGRP_EVENTS, strerror(-err));
 	else
-		err = listen_events(s, &m);
+		err = pn_listen_events(s, pn_monitor_event, &m);
 	nl_close(s);
 	return err ? -1 : 0;
 }

@@ -184,8 +184,9 @@ static void process_done(struct nl_answer *a, const struct nlmsghdr *nlh)
 
 /*
  * Process one buffer of the answer. Messages of other requests (stale
- * sequence numbers) are skipped. A dump's flag NLM_F_DUMP_INTR is recorded
- * and the dump read to its end, as iproute2 does.
+ * sequence numbers) are skipped, except when reading notifications
+ * (@a->events). A dump's flag NLM_F_DUMP_INTR is recorded and the dump
+ * read to its end, as iproute2 does.
  */
 void nl_process(struct nl_answer *a, const void *buf, size_t len)
 {
@@ -193,8 +194,8 @@ void nl_process(struct nl_answer *a, const void *buf, size_t len)
 	int left = (int)len;
 
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-		if (!mnl_nlmsg_portid_ok(nlh, a->portid) ||
-		    nlh->nlmsg_seq != a->seq)
+		if (!a->events && (!mnl_nlmsg_portid_ok(nlh, a->portid) ||
+				   nlh->nlmsg_seq != a->seq))
 			continue;
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 			a->err.intr = true;
@@ -318,8 +319,7 @@ int nl_fd(const struct nl_sock *s)
 int nl_recv_events(struct nl_sock *s, nl_data_cb cb, void *data)
 {
 	struct nl_answer a = {
-		.portid = s->portid,
-		.seq = 0,
+		.events = true,
 		.cb = cb,
 		.data = data,
 	};

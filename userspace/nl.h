@@ -42,6 +42,7 @@ struct nl_err {
 struct nl_answer {
 	uint32_t portid;
 	uint32_t seq;
+	bool events;		/* notifications: any portid and seq */
 	nl_data_cb cb;
 	void *data;
 	bool done;		/* ACK, error or NLMSG_DONE seen */
@@ -80,8 +81,10 @@ void nl_process(struct nl_answer *a, const void *buf, size_t len);
 int nl_join_group(struct nl_sock *s, uint32_t group);
 int nl_fd(const struct nl_sock *s);
 /*
- * Receive one buffer of notifications (sequence number 0) and pass each
- * data message to @cb, through nl_process(). Blocks if none is queued.
+ * Receive one buffer of notifications and pass each data message to @cb,
+ * through nl_process(). Notifications caused by a request may carry its
+ * portid and sequence number: none is filtered out. Blocks if none is
+ * queued.
  * Return: 0, or -errno of the receive: -ENOBUFS when the socket overran
  * and notifications were lost (the next call goes on with the new ones).
  */

@@ -31,12 +31,14 @@ int out_init(FILE *f, bool json, bool pretty)
 	return 0;
 }
 
+/* Flush and forget the stream: its owner may close it. */
 void out_fini(void)
 {
 	json_free(out.j);
 	out.j = NULL;
 	if (out.f)
 		fflush(out.f);
+	out.f = NULL;
 }
 
 bool out_is_json(void)

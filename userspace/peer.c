@@ -171,7 +171,7 @@ static int peer_modify(struct pn_ctx *c, uint8_t cmd, const char *what,
 	    pn_dev_pick(c, name, &dev))
 		return -1;
 
-	nlh = pn_msg(c, buf, cmd, 0, dev.ifindex);
+	nlh = pn_msg(c, buf, sizeof(buf), cmd, 0, dev.ifindex);
 	pn_peer_put(nlh, &p);
 	return nl_request(c->genl, nlh, NULL, NULL);
 }

@@ -33,8 +33,9 @@ struct pn_dev {
 struct nl_sock *pn_rtnl(struct pn_ctx *c);
 int pn_genl(struct pn_ctx *c);
 void pn_ctx_free(struct pn_ctx *c);
-struct nlmsghdr *pn_msg(const struct pn_ctx *c, char *buf, uint8_t cmd,
-			uint16_t flags, uint32_t ifindex);
+/* A podnet request in @buf of @size bytes (see genl_msg()). */
+struct nlmsghdr *pn_msg(const struct pn_ctx *c, char *buf, size_t size,
+			uint8_t cmd, uint16_t flags, uint32_t ifindex);
 void pn_parse_top(const struct nlmsghdr *nlh,
 		  const struct nlattr *tb[PODNET_A_MAX + 1]);
 const char *pn_top_ifname(const struct nlattr *const tb[PODNET_A_MAX + 1],
@@ -118,5 +119,11 @@ struct pn_monitor {
 
 /* Print one notification as an event ("route add ..."); @data: pn_monitor */
 int pn_monitor_event(const struct nlmsghdr *nlh, void *data);
+/*
+ * Pass the notifications of @s (groups joined) to @cb until SIGINT or
+ * SIGTERM; lost ones (ENOBUFS) are reported on stderr and the loop goes
+ * on. Return: 0 after a signal, -1 after printing a receive error.
+ */
+int pn_listen_events(struct nl_sock *s, nl_data_cb cb, void *data);
 
 #endif /* PODNETCTL_H */

@@ -78,7 +78,8 @@ static int route_get(struct pn_ctx *c, int argc, char **argv)
 	    pn_dev_pick(c, name, &dev))
 		return -1;
 
-	nlh = pn_msg(c, buf, PODNET_CMD_ROUTE_GET, 0, dev.ifindex);
+	nlh = pn_msg(c, buf, sizeof(buf), PODNET_CMD_ROUTE_GET, 0,
+		     dev.ifindex);
 	nest = mnl_attr_nest_start(nlh, PODNET_A_ROUTE);
 	nl_put_addr(nlh, PODNET_A_ROUTE_PREFIX, &addr);
 	mnl_attr_nest_end(nlh, nest);
@@ -148,7 +149,7 @@ static int route_modify(struct pn_ctx *c, uint8_t cmd, bool replace,
 	if (pn_dev_pick(c, name, &dev))
 		return -1;
 
-	nlh = pn_msg(c, buf, cmd, 0, dev.ifindex);
+	nlh = pn_msg(c, buf, sizeof(buf), cmd, 0, dev.ifindex);
 	pn_route_put(nlh, &r, replace);
 	return nl_request(c->genl, nlh, NULL, NULL);
 }

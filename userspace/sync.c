@@ -236,16 +236,19 @@ size_t pn_sync_msg_size(const struct pn_sync *s)
 	return size;
 }
 
-struct nlmsghdr *pn_sync_msg(const struct pn_ctx *c, char *buf,
+struct nlmsghdr *pn_sync_msg(const struct pn_ctx *c, char *buf, size_t size,
 			     uint32_t ifindex, const struct pn_sync *s)
 {
-	struct nlmsghdr *nlh = pn_msg(c, buf, PODNET_CMD_SYNC, 0, ifindex);
+	struct nlmsghdr *nlh;
 	size_t i;
 
+	nlh = pn_msg(c, buf, size, PODNET_CMD_SYNC, 0, ifindex);
 	for (i = 0; i < s->nroutes; i++)
 		pn_route_put(nlh, &s->routes[i].r, false);
 	for (i = 0; i < s->npeers; i++)
 		pn_peer_put(nlh, &s->peers[i].p);
+	if (nlh->nlmsg_len != size)
+		abort();	/* pn_*_size() disagree with pn_*_put() */
 	return nlh;
 }
 
@@ -288,15 +291,15 @@ int do_sync(struct pn_ctx *c, int argc, char **argv)
 		return -1;
 	}
 	size = pn_sync_msg_size(&s);
-	buf = size <= SYNC_MAX_MSG ? calloc(1, size) : NULL;
+	buf = size <= SYNC_MAX_MSG ? malloc(size) : NULL;
 	if (!buf) {
 		pn_err("the request would be %zu bytes: %s.", size,
 		       size <= SYNC_MAX_MSG ? "out of memory" : "too large");
 		pn_sync_free(&s);
 		return -1;
 	}
-	err = nl_request(c->genl, pn_sync_msg(c, buf, dev.ifindex, &s), NULL,
-			 NULL);
+	err = nl_request(c->genl, pn_sync_msg(c, buf, size, dev.ifindex, &s),
+			 NULL, NULL);
 	free(buf);
 	pn_sync_free(&s);
 	return err;

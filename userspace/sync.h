@@ -44,11 +44,11 @@ void pn_sync_free(struct pn_sync *s);
 size_t pn_sync_msg_size(const struct pn_sync *s);
 
 /*
- * Build that request in @buf (pn_sync_msg_size() bytes): PODNET_A_IFINDEX,
- * then a PODNET_A_ROUTE nest per route and a PODNET_A_PEER nest per peer
- * line, in the order of the file.
+ * Build that request in @buf of @size = pn_sync_msg_size() bytes:
+ * PODNET_A_IFINDEX, then a PODNET_A_ROUTE nest per route and a
+ * PODNET_A_PEER nest per peer line, in the order of the file.
  */
-struct nlmsghdr *pn_sync_msg(const struct pn_ctx *c, char *buf,
+struct nlmsghdr *pn_sync_msg(const struct pn_ctx *c, char *buf, size_t size,
 			     uint32_t ifindex, const struct pn_sync *s);
 
 #endif /* PODNETCTL_SYNC_H */

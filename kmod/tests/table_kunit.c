@@ -1088,7 +1088,7 @@ static void rt_random_prefix(struct rt_ctx *c, struct rt_family *f, u64 *key,
 			       rt_rand(c, min(f->bits - base->len, 24U));
 			rt_fill(c, f, key, base->len);
 		} else {
-			/* Shorter, holding it (not shorter than /RT_MIN_LEN). */
+			/* Shorter, holding it (no shorter than /RT_MIN_LEN). */
 			*len = base->len - rt_rand(c, min(base->len, 16U) + 1);
 			*len = max(*len, RT_MIN_LEN);
 		}

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # podnetctl command line tests that need no podnet module: parsing, local
-# validation, usage errors, exit codes, -batch, and the behaviour on a
-# kernel without the "podnet" family. TAP output.
+# validation, usage errors, exit codes, -batch, sync files, and the
+# behaviour on a kernel without the "podnet" family. TAP output.
 #
 # usage: tests/test_parse.sh [PATH_TO_PODNETCTL]
 #
@@ -13,6 +13,7 @@
 # skipped when that is not possible.
 
 PN=${1:-$(dirname "$0")/../podnetctl}
+GEN=$(dirname "$0")/gen_sync.sh
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 N=0
@@ -176,7 +177,9 @@ check "-n with an unknown namespace" 1 'Cannot enter network namespace "pn-no-su
 # --- help: stdout, exit 0 ---
 check "podnetctl help" 0 "" "$PN" help
 check_out "help shows every object" "podnetctl route { add | replace }"
-for obj in link peer route show; do
+check_out "help shows sync" "podnetctl sync [dev NAME] { FILE | - }"
+check_out "help shows monitor" "podnetctl [-j] [-p] [-s] monitor [dev NAME]"
+for obj in link peer route show sync monitor; do
 	check "podnetctl $obj help" 0 "" "$PN" "$obj" help
 	check_out "$obj help prints its usage" "Usage: podnetctl"
 done
@@ -211,11 +214,18 @@ if [ "$HAVE_MODULE" = 0 ]; then
 		   "peer add 192.168.1.2" "peer del 192.168.1.2 dev lo" \
 		   "route add 10.244.2.0/24 via 192.168.1.2" \
 		   "route add fd00:2::/64 via 192.168.1.2 dev lo" \
-		   "route get 10.244.2.1" "-j route show"; do
+		   "route get 10.244.2.1" "-j route show" "monitor" "-j monitor" \
+		   "sync dev lo /dev/null" "-j sync /dev/null"; do
 		# shellcheck disable=SC2086
 		check "no module: $cmd" 1 "$NOMOD" "$PN" $cmd
 		check_no_out "no module: $cmd prints nothing on stdout"
 	done
+	"$GEN" 100000 >"$TMP/big.txt"
+	start=$(date +%s%N)
+	check "no module: sync of 100,000 valid routes is parsed, then refused" \
+		1 "$NOMOD" "$PN" sync dev lo "$TMP/big.txt"
+	end=$(date +%s%N)
+	echo "# podnetctl sync of 100,000 valid routes up to the family lookup: $(( (end - start) / 1000000 )) ms"
 	if [ "$NETNS" = 1 ]; then
 		check "no module, netns: link add" 1 "Error: Unknown device type." \
 			unshare -n "$PN" link add pn0 vni 5 port 4789 local 192.168.1.1 \
@@ -227,6 +237,96 @@ else
 	skip "no module: the commands fail with \"$NOMOD\"" \
 		"the podnet family is present ($HAVE_MODULE)"
 fi
+
+# --- sync files: refused with FILE:LINE before anything is sent ---
+# sync_err DESC LINES MESSAGE: a file of LINES (printf format) is refused
+# with MESSAGE (fixed string) and nothing on stdout.
+sync_err() {
+	printf "$2" >"$TMP/sync.txt"
+	check "sync: $1" 1 "$3" "$PN" sync dev lo "$TMP/sync.txt"
+}
+sync_err "bad prefix at line 3" \
+	'# comment\n10.244.1.0/24 via 1.2.3.4\n10.244.2.0/33 via 1.2.3.4\n' \
+	"$TMP/sync.txt:3: invalid prefix length in \"10.244.2.0/33\": it must be 0-32."
+sync_err "malformed prefix at line 2" \
+	'10.244.1.0/24 via 1.2.3.4\n10.244.2/24 via 1.2.3.4\n' \
+	"$TMP/sync.txt:2: an IPv4 or IPv6 prefix is expected rather than \"10.244.2/24\"."
+sync_err "host bits" '\n\n\n10.244.1.1/24 via 1.2.3.4\n' \
+	"$TMP/sync.txt:4: Invalid prefix for given prefix length."
+sync_err "host bits in IPv6" 'fd00:1::1/64 via 1.2.3.4\n' \
+	"$TMP/sync.txt:1: Invalid prefix for given prefix length."
+sync_err "missing via" '10.244.1.0/24 via 1.2.3.4\n10.244.2.0/24\n' \
+	"$TMP/sync.txt:2: argument \"via\" is required"
+sync_err "via without address" '10.244.1.0/24 via\n' \
+	"$TMP/sync.txt:1: the line is not complete"
+sync_err "malformed via" '10.244.1.0/24 via node2\n' \
+	"$TMP/sync.txt:1: an IPv4 or IPv6 address is expected rather than \"node2\"."
+sync_err "unknown keyword at the start" 'route 10.244.1.0/24 via 1.2.3.4\n' \
+	"$TMP/sync.txt:1: unknown keyword \"route\""
+sync_err "unknown keyword after the route" \
+	'10.244.1.0/24 via 1.2.3.4 metric 5\n' \
+	"$TMP/sync.txt:1: unknown argument \"metric\" for \"sync\""
+sync_err "duplicate via" '10.244.1.0/24 via 1.2.3.4 via 1.2.3.5\n' \
+	"$TMP/sync.txt:1: duplicate \"via\""
+sync_err "bad peer port" 'peer 1.2.3.4 port 70000\n' \
+	"$TMP/sync.txt:1: argument \"70000\" is wrong: \"port\" must be 0-65535"
+sync_err "bad peer encap" 'peer 1.2.3.4 encap geneve\n' \
+	"$TMP/sync.txt:1: argument \"geneve\" is wrong: \"encap\" must be vxlan, gpe, ipip, direct or auto"
+sync_err "bad peer mac" 'peer 1.2.3.4 mac 02:00\n' \
+	"$TMP/sync.txt:1: argument \"02:00\" is wrong: \"mac\" is not a MAC address"
+sync_err "peer without address" 'peer\n' \
+	"$TMP/sync.txt:1: argument \"ADDR\" is required"
+sync_err "no dev on a peer line" 'peer 1.2.3.4 dev pn0\n' \
+	"$TMP/sync.txt:1: unknown argument \"dev\" for \"sync\""
+sync_err "a prefix twice" \
+	'10.244.1.0/24 via 1.2.3.4\n10.244.2.0/24 via 1.2.3.4\n10.244.1.0/24 via 1.2.3.5\n' \
+	"$TMP/sync.txt:3: prefix 10.244.1.0/24 given twice, first at line 1"
+sync_err "a peer twice" 'peer 1.2.3.4\npeer 1.2.3.5\npeer 1.2.3.4 port 1\n' \
+	"$TMP/sync.txt:3: peer 1.2.3.4 given twice, first at line 1"
+check_no_out "sync: nothing on stdout after a file error"
+printf '10.244.1.0/24 via 1.2.3.4\n10.244.1.1/24 via 1.2.3.4\n' |
+	"$PN" -j sync dev lo - >"$TMP/out" 2>"$TMP/err"
+if [ $? = 1 ] && grep -qF "<stdin>:2: Invalid prefix" "$TMP/err" &&
+   [ ! -s "$TMP/out" ]; then
+	ok "sync -: stdin, named <stdin> in messages, nothing on stdout with -j"
+else
+	not_ok "sync -: stdin, named <stdin> in messages, nothing on stdout with -j"
+fi
+check "sync without FILE" 1 'argument "FILE" is required' "$PN" sync
+check "sync of a missing file" 1 'Cannot open file "/nonexistent/x"' \
+	"$PN" sync dev lo /nonexistent/x
+check "sync with an unknown option" 1 'unknown argument "via" for "sync"' \
+	"$PN" sync via lo "$TMP/sync.txt"
+check "sync dev of an unknown device" 1 'Cannot find device "pn-nosuch"' \
+	"$PN" sync dev pn-nosuch /dev/null
+printf 'sync dev lo %s\npeer help\n' "$TMP/sync.txt" >"$TMP/batch_sync"
+check "-batch: a sync line with a bad file" 1 \
+	"Command failed $TMP/batch_sync:1" "$PN" -batch "$TMP/batch_sync"
+if grep -qF "$TMP/sync.txt:3: peer 1.2.3.4 given twice" "$TMP/err"; then
+	ok "-batch: the sync file's own FILE:LINE comes first"
+else
+	not_ok "-batch: the sync file's own FILE:LINE comes first"
+fi
+printf 'sync dev lo %s\nroute add 10.0.0.0/8\n' "$TMP/sync.txt" >"$TMP/batch_sync2"
+check "-force -batch: after a sync file error, the next line's error is not the file's" \
+	1 'Error: argument "via" is required' \
+	"$PN" -force -batch "$TMP/batch_sync2"
+
+# 100,000 routes: the error on the last line is found, with its number
+"$GEN" 100000 >"$TMP/big.txt"
+echo "10.244.1.1/24 via 1.2.3.4" >>"$TMP/big.txt"
+start=$(date +%s%N)
+check "sync of 100,000 routes: error at line 100002" 1 \
+	"$TMP/big.txt:100002: Invalid prefix for given prefix length." \
+	"$PN" sync dev lo "$TMP/big.txt"
+end=$(date +%s%N)
+echo "# podnetctl sync of a $(wc -c <"$TMP/big.txt")-byte file of 100,000 routes, refused at its last line: $(( (end - start) / 1000000 )) ms (process, read, parse, duplicate check)"
+
+# --- monitor ---
+check "monitor with an unknown option" 1 'unknown argument "group" for "monitor"' \
+	"$PN" monitor group events
+check "monitor dev of an unknown device" 1 'Cannot find device "pn-nosuch"' \
+	"$PN" monitor dev pn-nosuch
 
 # --- -batch ---
 cat >"$TMP/batch" <<'EOF'
