@@ -117,7 +117,7 @@ int podnet_nl_prefix_valid(const struct podnet_addr *prefix, u8 len,
 	struct in6_addr host;
 
 	if (len > podnet_addr_bits(prefix->family)) {
-		NL_SET_ERR_MSG(extack, "Prefix length too long for the address family");
+		NL_SET_ERR_MSG(extack, "Prefix length too long for the family");
 		return -EINVAL;
 	}
 	if (prefix->family == AF_INET) {

@@ -23,6 +23,8 @@
                                 kernel (no podnetctl checks); exit 1 and
                                 "ERRNO: strerror: extack" on stderr when
                                 refused
+  genl-sync DEV ["PREFIX/LEN via ADDR"...]
+                                PODNET_CMD_SYNC straight to the kernel
   rtnl-link add|set NAME [vni=N port=N local=ADDR ...]
                                 RTM_NEWLINK of kind podnet with raw
                                 IFLA_PODNET_* values; same exit and stderr
@@ -258,7 +260,7 @@ NLM_F_REQUEST, NLM_F_ACK = 1, 4
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 NETLINK_EXT_ACK, NLMSGERR_ATTR_MSG = 11, 1
-PODNET_CMD_ROUTE_NEW, PODNET_CMD_ROUTE_DEL = 6, 7
+PODNET_CMD_ROUTE_NEW, PODNET_CMD_ROUTE_DEL, PODNET_CMD_SYNC = 6, 7, 9
 PODNET_A_IFINDEX, PODNET_A_ROUTE = 1, 5
 PODNET_A_ROUTE_PREFIX, PODNET_A_ROUTE_PREFIX_LEN, PODNET_A_ROUTE_VIA = 1, 2, 3
 
@@ -314,20 +316,59 @@ def _addr_bytes(text):
     return socket.inet_pton(fam, text)
 
 
-def genl_route(args):
-    import errno
-    import os
+def _podnet_family():
+    """(socket, family id) of the podnet genl family, or (None, errno)."""
     sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
     sock.setsockopt(270, NETLINK_EXT_ACK, 1)     # SOL_NETLINK
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
     sock.bind((0, 0))
     err, msg, body = _genl_request(
         sock, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0,
         _nla(CTRL_ATTR_FAMILY_NAME, b'podnet\0'), 1)
     if err or body is None:
-        sys.stderr.write(f"genl-route: no podnet family: "
-                         f"{os.strerror(err)}\n")
+        return None, err
+    return sock, struct.unpack(
+        '=H', _nla_parse(body)[CTRL_ATTR_FAMILY_ID][:2])[0]
+
+
+def _report(err, msg):
+    import errno
+    import os
+    if err:
+        sys.stderr.write(f"{errno.errorcode.get(err, err)}: "
+                         f"{os.strerror(err)}: {msg or '(no extack message)'}"
+                         "\n")
+        return 1
+    return 0
+
+
+def genl_sync(args):
+    """PODNET_CMD_SYNC with one route nest per "PREFIX/LEN via ADDR"."""
+    import os
+    sock, family = _podnet_family()
+    if sock is None:
+        sys.stderr.write(f"genl-sync: no podnet family: {os.strerror(family)}\n")
         return 2
-    family = struct.unpack('=H', _nla_parse(body)[CTRL_ATTR_FAMILY_ID][:2])[0]
+    attrs = _nla(PODNET_A_IFINDEX, struct.pack('=I', socket.if_nametoindex(
+        args.dev)))
+    for r in args.routes:
+        prefix, _, via = r.partition(' via ')
+        addr, _, plen = prefix.partition('/')
+        nest = _nla(PODNET_A_ROUTE_PREFIX, _addr_bytes(addr))
+        nest += _nla(PODNET_A_ROUTE_PREFIX_LEN, struct.pack('=B', int(plen)))
+        nest += _nla(PODNET_A_ROUTE_VIA, _addr_bytes(via.strip()))
+        attrs += _nla(PODNET_A_ROUTE | 0x8000, nest)
+    err, msg, _ = _genl_request(sock, family, PODNET_CMD_SYNC, 0, attrs, 2)
+    return _report(err, msg)
+
+
+def genl_route(args):
+    import os
+    sock, family = _podnet_family()
+    if sock is None:
+        sys.stderr.write(f"genl-route: no podnet family: "
+                         f"{os.strerror(family)}\n")
+        return 2
     route = _nla(PODNET_A_ROUTE_PREFIX, _addr_bytes(args.prefix))
     if args.len is not None:
         route += _nla(PODNET_A_ROUTE_PREFIX_LEN, struct.pack('=B', args.len))
@@ -339,12 +380,7 @@ def genl_route(args):
     # header check), the ABI has PODNET_A_ROUTE_REPLACE instead
     cmd = PODNET_CMD_ROUTE_NEW if args.op == 'add' else PODNET_CMD_ROUTE_DEL
     err, msg, _ = _genl_request(sock, family, cmd, 0, attrs, 2)
-    if err:
-        sys.stderr.write(f"{errno.errorcode.get(err, err)}: "
-                         f"{os.strerror(err)}: {msg or '(no extack message)'}"
-                         "\n")
-        return 1
-    return 0
+    return _report(err, msg)
 
 
 # ------------------------------------------------------------ rtnl-link ---
@@ -459,6 +495,11 @@ def main():
                    help='vni=N port=N local=ADDR|hex:.. link=IFINDEX ttl=N '
                         'tos=N mac=MAC|hex:.. encap=N')
     c.set_defaults(fn=rtnl_link)
+
+    c = sub.add_parser('genl-sync')
+    c.add_argument('dev')
+    c.add_argument('routes', nargs='*', help='"PREFIX/LEN via ADDR"')
+    c.set_defaults(fn=genl_sync)
 
     for name, fn in (('tcp-recv', tcp_recv), ('tcp-send', tcp_send)):
         c = sub.add_parser(name)

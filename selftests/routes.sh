@@ -6,7 +6,10 @@
 # adding it back restores it, deleting a peer deletes its routes, route get
 # answers the longest match (and traffic follows it), route replace moves a
 # route (and traffic follows), the table survives churn under traffic and
-# dumps whole when it spans many netlink messages, and every bad input
+# dumps whole when it spans many netlink messages, sync replaces the whole
+# table at once (exactly the file's routes, peers kept with their counters,
+# nothing changed on error, no packet sees a half-built table), and every
+# bad input
 # is refused with a message and leaves the table unchanged, whether it comes
 # through podnetctl or straight from a raw generic netlink client.
 
@@ -17,7 +20,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 78
+ktap_plan 93
 podnet_require
 topo_create_or_bail
 
@@ -233,7 +236,131 @@ ip netns exec "$N1" timeout 300 "$PODNETCTL" -batch "$PN_TMP/big.del" > "$PN_TMP
 	[ "$(pnctl "$N1" route show dev pn0 | sort)" = "$routes0" ]
 ktap_result "batch del of the 4000 routes leaves the table as it was" $?
 
-# 9. bad input: refused with a message, tables unchanged
+# 9. sync: the whole table at once (podnetctl sync, PODNET_CMD_SYNC)
+# routes_now: "PREFIX via ADDR" of route show, sorted
+routes_now()
+{
+	pnctl "$N1" route show dev pn0 | awk '$2 == "via" { print $1, $2, $3 }' | sort
+}
+# routes_of FILE: the route lines of a sync file, sorted
+routes_of()
+{
+	grep -E '^[0-9a-f:.]+/[0-9]+ via ' "$1" | sort
+}
+# peers_now: the peer addresses, sorted, on one line
+peers_now()
+{
+	pnctl "$N1" -j peer show dev pn0 |
+		"$PYTHON" -c 'import json, sys; print(" ".join(sorted(p["addr"] for p in json.load(sys.stdin))))'
+}
+# sync_table DESC FILE: sync, then route show has exactly FILE's routes
+sync_table()
+{
+	local out rc
+
+	out=$(pnctl "$N1" sync dev pn0 "$2" 2>&1)
+	rc=$?
+	[ $rc -eq 0 ] || ktap_info "sync $2: exit $rc: $out"
+	if [ $rc -eq 0 ] && [ "$(routes_now)" = "$(routes_of "$2")" ]; then
+		ktap_ok "$1"
+	else
+		ktap_info "wanted:" "$(routes_of "$2")" "route show:" "$(routes_now)"
+		ktap_fail "$1"
+	fi
+}
+
+full=$PN_TMP/sync.full
+{
+	echo "# the topology's table, with the peers' vtep macs"
+	for m in 2 3; do
+		echo "10.244.$m.0/24 via $(node_ip $m)"
+		echo "fd00:244:$m::/64 via $(node_ip $m)"
+		echo "peer $(node_ip $m) mac $(pn_vtep_mac "$(node_ns $m)")"
+	done
+} > "$full"
+{
+	cat "$full"
+	echo "10.244.9.0/24 via $(node_ip 3)   # one more"
+	echo "peer 192.168.1.77"
+} > "$PN_TMP/sync.more"
+grep -v "$(node_ip 3)" "$full" > "$PN_TMP/sync.n2"
+
+tx0=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
+sync_table "sync: route show has exactly the file's routes (one added)" "$PN_TMP/sync.more"
+p=$(peers_now 2>&1)
+[ "$p" = "$(node_ip 2) $(node_ip 3) 192.168.1.77" ]
+ktap_result "sync: peers are those routes or peer lines name (got: $p)" $?
+tx1=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
+ktap_info "peer $(node_ip 2) tx_packets: $tx0 -> $tx1"
+is_num "$tx0" && is_num "$tx1" && [ "$tx0" -gt 0 ] && [ "$tx1" -ge "$tx0" ]
+ktap_result "sync: a peer that stays keeps its counters" $?
+
+sync_table "sync to n2's routes only: n3's are gone" "$PN_TMP/sync.n2"
+p=$(peers_now 2>&1)
+[ "$p" = "$(node_ip 2)" ] && ping_fails "$P1A" "$(pod_ip4 3 a)" &&
+	ping_ok "$P1A" "$(pod_ip4 2 a)"
+ktap_result "sync to n2's routes only: only peer $(node_ip 2) left (got: $p), n3 unreachable, n2 reachable" $?
+
+# refused syncs change nothing
+before=$(routes_now; peers_now)
+{ cat "$full"; echo "10.244.9.1/24 via $(node_ip 3)"; } > "$PN_TMP/sync.bad"
+out=$(pnctl "$N1" sync dev pn0 "$PN_TMP/sync.bad" 2>&1)
+rc=$?
+ktap_info "sync of a file with host bits on line 7: exit $rc: $out"
+[ $rc -ne 0 ] && grep -q ':7:' <<< "$out" && [ "$(routes_now; peers_now)" = "$before" ]
+ktap_result "sync of a bad file: refused naming the line, nothing changed" $?
+# kernel_sync_refused DESC ROUTES...: raw PODNET_CMD_SYNC refused, no change
+kernel_sync_refused()
+{
+	local desc=$1 rc
+
+	shift
+	ip netns exec "$N1" "$PYTHON" "$PNUTIL" genl-sync pn0 "$@" 2> "$PN_TMP/err"
+	rc=$?
+	ktap_info "genl-sync $*: exit $rc: $(cat "$PN_TMP/err")"
+	[ $rc -eq 1 ] && ! grep -q 'no extack message' "$PN_TMP/err" &&
+		[ "$(routes_now; peers_now)" = "$before" ]
+	ktap_result "kernel: sync with $desc: refused with a message, nothing changed" $?
+}
+kernel_sync_refused "a route with host bits" \
+	"10.244.3.0/24 via $(node_ip 3)" "10.244.9.1/24 via $(node_ip 3)"
+kernel_sync_refused "the same prefix twice" \
+	"10.244.3.0/24 via $(node_ip 3)" "10.244.3.0/24 via $(node_ip 2)"
+
+sync_table "sync back to the full table" "$full"
+ping_ok "$P1A" "$(pod_ip4 3 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
+ktap_result "after sync back, n3's pods are reachable" $?
+
+# atomic: under floods to n2 and n3, 40 syncs that keep their routes; a
+# lookup that saw a half-built table would count in tx_no_route
+nr0=$(pn_stat "$N1" tx_no_route 2>&1)
+bg_run "$P1A" ping -f -q -w 60 "$(pod_ip4 2 a)" > /dev/null 2>&1
+f1=$BG_PID
+bg_run "$(pod_ns 1 b)" ping -f -q -w 60 "$(pod_ip6 3 a)" > /dev/null 2>&1
+f2=$BG_PID
+sleep 1
+ok=0
+t0=$SECONDS
+for ((i = 0; i < 20; i++)); do
+	pnctl "$N1" sync dev pn0 "$PN_TMP/sync.more" > /dev/null 2>&1 || ok=1
+	pnctl "$N1" sync dev pn0 "$full" > /dev/null 2>&1 || ok=1
+done
+ktap_info "40 syncs in $((SECONDS - t0)) s"
+ktap_result "40 syncs under traffic succeed" $ok
+bg_kill "$f1" "$f2"
+nr1=$(pn_stat "$N1" tx_no_route 2>&1)
+ktap_info "tx_no_route: $nr0 -> $nr1"
+is_num "$nr0" && is_num "$nr1" && [ "$nr1" -eq "$nr0" ]
+ktap_result "no packet saw a half-built table (tx_no_route unchanged)" $?
+
+: > "$PN_TMP/sync.empty"
+sync_table "sync of an empty file removes every route" "$PN_TMP/sync.empty"
+p=$(peers_now 2>&1)
+[ -z "$p" ]
+ktap_result "... and every peer (left: '$p')" $?
+sync_table "sync of the full table restores them" "$full"
+
+# 10. bad input: refused with a message, tables unchanged
 # refused DESC PATTERN ARGS...: podnetctl ARGS on n1 fails with a message on
 # stderr (matching the extended regex PATTERN, "" = anything) and leaves the
 # route and peer tables as they were
@@ -297,7 +424,7 @@ refused "route del of a missing IPv6 route: ENOENT" "$NOENT" \
 refused "peer del of a missing peer: ENOENT" "$NOENT" \
 	peer del 192.168.1.77 dev pn0
 
-# 10. the same mistakes sent straight to the kernel (podnetctl checks some
+# 11. the same mistakes sent straight to the kernel (podnetctl checks some
 # of them before asking): refused with an extack message, tables unchanged
 # kernel_refused DESC genl-route ARGS...
 kernel_refused()

@@ -57,7 +57,8 @@ enum {
  * Generic netlink commands.
  *
  * Every request names the device with PODNET_A_IFINDEX or PODNET_A_IFNAME,
- * dump requests included. Replies carry PODNET_A_IFINDEX and the object's
+ * dump requests included, except the DEV_GET dump, which lists every podnet
+ * device of the namespace. Replies carry PODNET_A_IFINDEX and the object's
  * nest (PODNET_A_DEV replies also PODNET_A_IFNAME).
  *
  * Notifications on the "events" group use the command of the change
@@ -174,7 +175,7 @@ enum podnet_peer_stat {
 	PODNET_PEER_STAT_RX_PACKETS,	/* u64 */
 	PODNET_PEER_STAT_RX_BYTES,	/* u64 */
 	PODNET_PEER_STAT_TX_DROPS,	/* u64 */
-	PODNET_PEER_STAT_LAST_RX_MSECS,	/* u64, ms since last rx; absent: never */
+	PODNET_PEER_STAT_LAST_RX_MSECS,	/* u64, ms since last rx, or absent */
 	PODNET_PEER_STAT_PAD,
 
 	__PODNET_PEER_STAT_MAX
@@ -186,8 +187,8 @@ enum podnet_route_attr {
 	PODNET_A_ROUTE_UNSPEC,
 	PODNET_A_ROUTE_PREFIX,		/* binary, 4 or 16 bytes */
 	PODNET_A_ROUTE_PREFIX_LEN,	/* u8; absent in ROUTE_GET: match */
-	PODNET_A_ROUTE_VIA,		/* binary, 4 or 16 bytes: peer address */
-	PODNET_A_ROUTE_REPLACE,		/* flag, ROUTE_NEW: move an existing one */
+	PODNET_A_ROUTE_VIA,		/* binary, 4 or 16 bytes: the peer */
+	PODNET_A_ROUTE_REPLACE,		/* flag, ROUTE_NEW: move it if it exists */
 
 	__PODNET_A_ROUTE_MAX
 };

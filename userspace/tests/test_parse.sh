@@ -242,7 +242,7 @@ fi
 # sync_err DESC LINES MESSAGE: a file of LINES (printf format) is refused
 # with MESSAGE (fixed string) and nothing on stdout.
 sync_err() {
-	printf "$2" >"$TMP/sync.txt"
+	printf '%b' "$2" >"$TMP/sync.txt"
 	check "sync: $1" 1 "$3" "$PN" sync dev lo "$TMP/sync.txt"
 }
 sync_err "bad prefix at line 3" \
