@@ -16,9 +16,10 @@
 #
 # Every other object is listed too, and counted as "during the command"
 # when its allocation jiffies are not before --since (the guest's jiffies
-# when the command started). A leak of an object podnet did not allocate
-# (an skb it forgot to free, allocated by the driver below it) has no
-# podnet frame: --strict fails on every object allocated during the
+# when the command started; unsigned, or signed as sched/debug prints
+# them: the comparison is modulo 2^64). A leak of an object podnet did not
+# allocate (an skb it forgot to free, allocated by the driver below it) has
+# no podnet frame: --strict fails on every object allocated during the
 # command too, except those with a frame matching --ignore REGEX (an
 # extended regex, e.g. 'p9_|v9fs_' for the 9p file system the guest runs
 # on). Without --strict they are only reported.
@@ -46,7 +47,7 @@ done
 [ $# -eq 1 ] || { echo "usage: kmemleak-check.sh [--syms FILE] [--since JIFFIES] [--strict] [--ignore REGEX] KMEMLEAK.txt" >&2; exit 2; }
 report=$1
 [ -r "$report" ] || { echo "kmemleak-check.sh: cannot read $report" >&2; exit 2; }
-[ -z "$since" ] || [[ "$since" =~ ^[0-9]+$ ]] ||
+[ -z "$since" ] || [[ "$since" =~ ^-?[0-9]+$ ]] ||
 	{ echo "kmemleak-check.sh: bad --since '$since'" >&2; exit 2; }
 [ -z "$syms" ] || [ -r "$syms" ] ||
 	{ echo "kmemleak-check.sh: cannot read $syms" >&2; exit 2; }

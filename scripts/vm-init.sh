@@ -16,11 +16,15 @@
 #   helper finds /lib/modules (chroot would not do that).
 # stage 2: PID 1 on the host's root. Mounts debugfs & co, runs
 #   $pnvm_results/vm-cmd.sh with bash as a child (its output goes to the
-#   console and to output.log), then writes the kernel log to dmesg.txt and
-#   the exit status to vm-status, and powers off.
+#   console and to output.log), then (with pnvm_kmemleak=1) has kmemleak
+#   scan twice and saves its report to kmemleak.txt (kmemleak-status: ok,
+#   or what went wrong), writes the kernel log to dmesg.txt and the exit
+#   status to vm-status, and powers off.
 #
 # Settings arrive from the kernel command line as environment variables:
-# pnvm_repo, pnvm_results, pnvm_resshare (1: results has a share of its own).
+# pnvm_repo, pnvm_results, pnvm_resshare (1: results has a share of its own),
+# pnvm_kmemleak (1: the kmemleak scan). A kernel with virtio-pci and 9p
+# built in gets an empty /modules.list.
 set -euo pipefail
 
 P9OPTS=trans=virtio,version=9p2000.L,msize=262144
@@ -64,6 +68,7 @@ stage1() {
 	log "stage 1 on $($BB uname -r) at uptime $(uptime_s)"
 
 	local mod
+	[ -s /modules.list ] || log "no module to load (built in)"
 	while read -r mod; do
 		$BB insmod "/lib/modules/$mod"
 	done </modules.list
@@ -86,6 +91,26 @@ stage1() {
 	done
 	trap - EXIT
 	exec $BB switch_root /newroot /run/pnvm/busybox sh /run/pnvm/init --stage2
+}
+
+# kmemleak_report RESULTS: two scans (an object is reported once it was
+# found unreferenced and is older than 5 s; the second scan, 5 s later,
+# catches what the first was too young for), then the report.
+kmemleak_report() {
+	local k=/sys/kernel/debug/kmemleak t0 st=ok
+	t0=$(uptime_s)
+	if [ ! -e "$k" ]; then
+		st="no $k in this kernel (CONFIG_DEBUG_KMEMLEAK)"
+	elif ! echo scan >"$k" 2>/dev/null; then
+		st="kmemleak refused the scan (disabled after an error? see dmesg)"
+	else
+		$BB sleep 5
+		echo scan >"$k" 2>/dev/null || st="the second scan failed"
+		$BB cat "$k" >"$1/kmemleak.txt" 2>/dev/null || st="cannot read $k"
+	fi
+	echo "$st" >"$1/kmemleak-status"
+	echo "kmemleak_seconds $t0 $(uptime_s)" >>"$1/vm-times"
+	log "kmemleak: $st, $($BB grep -c '^unreferenced object' "$1/kmemleak.txt" 2>/dev/null) object(s) reported"
 }
 
 stage2() {
@@ -113,10 +138,23 @@ stage2() {
 	$BB dmesg -n 5
 
 	cd "${pnvm_repo:?}"
-	local start
+	local start jif=
 	start=$(uptime_s)
 	log "command start at uptime $start"
-	echo "boot_to_command $start" >"$res/vm-times"
+	# The jiffies then: kmemleak reports when each object was allocated.
+	# /proc/timer_list has them with NO_HZ, sched/debug (SCHED_DEBUG) as
+	# a signed number.
+	if [ "${pnvm_kmemleak:-0}" = 1 ]; then
+		# shellcheck disable=SC2016 # awk's $1, not the shell's
+		jif=$($BB awk '$1 == "jiffies:" { print $2; exit }' /proc/timer_list 2>/dev/null) || jif=
+		# shellcheck disable=SC2016
+		[ -n "$jif" ] || jif=$($BB awk '$1 == "jiffies" && $2 == ":" { print $3; exit }' \
+			/sys/kernel/debug/sched/debug 2>/dev/null) || jif=
+	fi
+	{
+		echo "boot_to_command $start"
+		[ -z "$jif" ] || echo "command_start_jiffies $jif"
+	} >"$res/vm-times"
 	{
 		crc=0
 		bash "$res/vm-cmd.sh" </dev/null || crc=$?
@@ -128,6 +166,7 @@ stage2() {
 	echo "command_end $end" >>"$res/vm-times"
 	$BB dmesg -n 7
 	log "command exit status $rc at uptime $end"
+	[ "${pnvm_kmemleak:-0}" != 1 ] || kmemleak_report "$res"
 
 	$BB dmesg >"$res/dmesg.txt"
 	echo "$rc" >"$res/vm-status"

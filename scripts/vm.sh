@@ -1,25 +1,49 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vm.sh [-v] [--kernel KVER] [--results DIR] [--timeout SEC] -- COMMAND [ARG...]
+# vm.sh [-v] [--kernel KVER | --bzimage PATH] [--results DIR] [--timeout SEC]
+#       [--kmemleak | --no-kmemleak] -- COMMAND [ARG...]
 #
-# Boot Debian's kernel /boot/vmlinuz-KVER under qemu (TCG) on the host's own
-# root filesystem (read-only 9p) with this work tree shared writable at the
+# Boot Debian's kernel /boot/vmlinuz-KVER (or a kernel of our own, such as
+# scripts/debug-kernel.sh's) under qemu (TCG) on the host's own root
+# filesystem (read-only 9p) with this work tree shared writable at the
 # same path, run COMMAND from the work tree's top directory as root, and
 # power off. Everything the module needs runs here: the host cannot load
 # modules.
 #
 #   --kernel KVER   kernel to boot (default: the newest of scripts/kernels.sh)
+#   --bzimage PATH  boot this bzImage instead: a kernel with everything the
+#                   guest needs built in (virtio-pci, 9p, and podnet for the
+#                   tests): the initramfs loads no module, and KVER is the
+#                   kernel's release (from the bzImage's header), for which
+#                   the host has no /lib/modules
 #   --results DIR   where the run's files go (default: results/KVER in the
 #                   work tree); created if missing, and shared with the guest
 #   --timeout SEC   kill a guest still running after SEC s (default 1500)
+#   --kmemleak      after the command, scan for leaks twice (5 s apart) and
+#                   save the report as kmemleak.txt; the run fails when
+#                   scripts/kmemleak-check.sh finds podnet's objects in it
+#                   (or kmemleak is not available). Default with --bzimage.
+#   --no-kmemleak   no scan (the default with --kernel)
+#   --kunit MODE    KUnit suites built into a --bzimage kernel run at boot:
+#                   all (default), fast (not those marked slow:
+#                   kunit.filter=speed>slow) or off (kunit.enable=0)
 #   -v              stream the serial console to stdout while the guest runs
 #
 # Files in DIR: vm-cmd.sh (the command as the guest runs it), output.log
 # (its stdout+stderr), vm-status (its exit status), vm-times (guest uptime
 # at the start and end of the command), dmesg.txt (the guest's kernel log),
 # console.log (the serial console), dmesg-check.txt (check-dmesg.sh's
-# verdict). Without -v, output.log is printed to stdout after the run.
+# verdict); kunit.tap and kunit-check.txt when the kernel log holds KTAP
+# (KUnit suites built in run at boot); kmemleak.txt, kmemleak-status and
+# kmemleak-check.txt with --kmemleak. Without -v, output.log is printed to
+# stdout after the run.
+#
+# The command line of a --bzimage kernel adds pci=noacpi (with KASAN and
+# lockdep under TCG, evaluating the ACPI _PRT of the three virtio devices
+# took 20 s each, and the first boots hung) and
+# rcupdate.rcu_cpu_stall_timeout=120 (an emulated debug kernel starved of
+# host CPU reports false RCU stalls at the default 21 s).
 #
 # In the guest (2 vCPUs, 2 GiB, no NIC): cwd is the work tree, stdin is
 # /dev/null, PATH is the host's; /tmp, /run, /var/tmp are tmpfs, the rest of
@@ -31,15 +55,18 @@
 #
 # Exit status: the command's; 1 when the guest reported none (boot failure,
 # panic, timeout) or when the command succeeded but check-dmesg.sh found a
-# kernel problem in the guest's log; 2 on usage errors.
+# kernel problem in the guest's log, a KUnit test failed at boot, or the
+# kmemleak check failed; 2 on usage errors.
 #
 # A guest that dies or hangs before the command starts (a boot problem of
 # the emulator, nothing of ours has run yet) is booted again, twice at most;
 # the failed boots' consoles stay as console-failed-bootN.log.
 #
 # Environment: PODNET_CACHE (default /var/cache/podnet; the initramfs is
-# cached in $PODNET_CACHE/initramfs/KVER.cpio.gz, rebuilt when this script,
-# vm-init.sh or the kernel's modules change), PODNET_VM_TIMEOUT (default of
+# cached in $PODNET_CACHE/initramfs/KVER.cpio.gz, or builtin.cpio.gz for
+# --bzimage, rebuilt when this script, vm-init.sh or the kernel's modules
+# change), PODNET_KMEMLEAK_STRICT=1 and PODNET_KMEMLEAK_IGNORE=REGEX
+# (kmemleak-check.sh's --strict and --ignore), PODNET_VM_TIMEOUT (default of
 # --timeout), PODNET_VM_BOOT_TIMEOUT (seconds for the command to start,
 # default 300), PODNET_VM_BOOT_RETRIES (default 2), PODNET_VM_APPEND (more
 # kernel command line, e.g. panic_on_warn=1).
@@ -50,17 +77,24 @@ repo=$(cd "$here/.." && pwd -P)
 PATH=$PATH:/usr/sbin:/sbin
 
 usage() {
-	echo "usage: vm.sh [-v] [--kernel KVER] [--results DIR] [--timeout SEC] -- COMMAND [ARG...]" >&2
+	echo "usage: vm.sh [-v] [--kernel KVER | --bzimage PATH] [--results DIR] [--timeout SEC] [--kmemleak | --no-kmemleak] [--kunit all|fast|off] -- COMMAND [ARG...]" >&2
 	exit 2
 }
 
 kver=
+bzimage=
+kmemleak=
+kunit_mode=all
 results=
 tmo=${PODNET_VM_TIMEOUT:-1500}
 verbose=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kver=${2:?--kernel needs a version}; shift 2 ;;
+	--bzimage) bzimage=${2:?--bzimage needs a path}; shift 2 ;;
+	--kmemleak) kmemleak=1; shift ;;
+	--no-kmemleak) kmemleak=0; shift ;;
+	--kunit) kunit_mode=${2:?--kunit needs all, fast or off}; shift 2 ;;
 	--results) results=${2:?--results needs a directory}; shift 2 ;;
 	--timeout) tmo=${2:?--timeout needs seconds}; shift 2 ;;
 	-v|--verbose) verbose=1; shift ;;
@@ -71,14 +105,50 @@ while [ $# -gt 0 ]; do
 done
 [ $# -gt 0 ] || { echo "vm.sh: no command given" >&2; usage; }
 [[ "$tmo" =~ ^[0-9]+$ ]] || { echo "vm.sh: bad --timeout '$tmo'" >&2; exit 2; }
+case "$kunit_mode" in
+all|fast|off) ;;
+*) echo "vm.sh: bad --kunit '$kunit_mode' (all, fast or off)" >&2; exit 2 ;;
+esac
 
-if [ -z "$kver" ]; then
-	kver=$("$here/kernels.sh" | tail -n 1)
-	[ -n "$kver" ] || { echo "vm.sh: no usable kernel installed (scripts/kernels.sh)" >&2; exit 2; }
+# The release of a bzImage, from its setup header (the kernel_version
+# field, x86 boot protocol 2.00+).
+bzimage_release() {
+	local off
+	[ "$(dd if="$1" bs=1 skip=514 count=4 2>/dev/null)" = HdrS ] || return 1
+	off=$(od -An -tu2 -j 526 -N 2 "$1" | tr -d ' ')
+	if ! [[ "$off" =~ ^[0-9]+$ ]] || [ "$off" -eq 0 ]; then
+		return 1
+	fi
+	dd if="$1" bs=1 skip=$((off + 512)) count=256 2>/dev/null |
+		tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+}
+
+syms=
+if [ -n "$bzimage" ]; then
+	[ -z "$kver" ] || { echo "vm.sh: --kernel and --bzimage exclude each other" >&2; exit 2; }
+	kernel=$(readlink -f "$bzimage") || kernel=
+	if [ -z "$kernel" ] || [ ! -r "$kernel" ]; then
+		echo "vm.sh: no readable $bzimage" >&2
+		exit 2
+	fi
+	kver=$(bzimage_release "$kernel" || true)
+	[[ "$kver" =~ ^[A-Za-z0-9._+-]+$ ]] ||
+		{ echo "vm.sh: $bzimage: no kernel release in its header" >&2; exit 2; }
+	# The symbols of podnet built in (scripts/debug-kernel.sh writes them
+	# in the build directory, three levels up from arch/x86/boot/bzImage).
+	syms=$(dirname "$kernel")/../../../podnet.syms
+	[ -r "$syms" ] || syms=
+	kmemleak=${kmemleak:-1}
+else
+	if [ -z "$kver" ]; then
+		kver=$("$here/kernels.sh" | tail -n 1)
+		[ -n "$kver" ] || { echo "vm.sh: no usable kernel installed (scripts/kernels.sh)" >&2; exit 2; }
+	fi
+	kernel=/boot/vmlinuz-$kver
+	[ -r "$kernel" ] || { echo "vm.sh: no readable $kernel" >&2; exit 2; }
+	[ -d "/lib/modules/$kver" ] || { echo "vm.sh: no /lib/modules/$kver" >&2; exit 2; }
+	kmemleak=${kmemleak:-0}
 fi
-kernel=/boot/vmlinuz-$kver
-[ -r "$kernel" ] || { echo "vm.sh: no readable $kernel" >&2; exit 2; }
-[ -d "/lib/modules/$kver" ] || { echo "vm.sh: no /lib/modules/$kver" >&2; exit 2; }
 
 results=${results:-$repo/results/$kver}
 mkdir -p "$results"
@@ -95,10 +165,14 @@ case "$results/" in "$repo"/*) resshare=0 ;; esac
 
 cache=${PODNET_CACHE:-/var/cache/podnet}/initramfs
 initrd=$cache/$kver.cpio.gz
+[ -z "$bzimage" ] || initrd=$cache/builtin.cpio.gz
 busybox=/bin/busybox
 
+# The insmod lines of the modules that bring up virtio-9p; none for a
+# kernel of our own (they are built in).
 module_plan() {
 	local m
+	[ -z "$bzimage" ] || return 0
 	for m in virtio_pci 9pnet_virtio 9p; do
 		modprobe -S "$kver" --show-depends "$m"
 	done
@@ -141,7 +215,8 @@ fi
 key=$({
 	cat "$here/vm.sh" "$here/vm-init.sh"
 	module_plan
-	stat -L -c '%n %s %Y' "$busybox" "/lib/modules/$kver/modules.dep"
+	stat -L -c '%n %s %Y' "$busybox"
+	[ -n "$bzimage" ] || stat -L -c '%n %s %Y' "/lib/modules/$kver/modules.dep"
 } | sha256sum | cut -d' ' -f1)
 # Under a lock: runs of other work trees (other scripts) may share the cache.
 # The guest boots a private copy, so a rebuild cannot swap it under qemu.
@@ -158,7 +233,8 @@ exec 9>&-
 
 # --- the command, as the guest runs it ---------------------------------------
 
-rm -f "$results"/{vm-cmd.sh,dmesg-check.txt,console-failed-boot*.log}
+rm -f "$results"/{vm-cmd.sh,dmesg-check.txt,console-failed-boot*.log} \
+	"$results"/{kunit.tap,kunit-check.txt,kmemleak.txt,kmemleak-status,kmemleak-check.txt}
 {
 	echo "# generated by scripts/vm.sh; run by bash in the guest"
 	for name in $(compgen -e | grep '^PODNET_' || true); do
@@ -179,6 +255,14 @@ rm -f "$results"/{vm-cmd.sh,dmesg-check.txt,console-failed-boot*.log}
 # whole log of a long test run must fit into dmesg.txt.
 append="console=ttyS0 panic=-1 oops=panic log_buf_len=8M"
 append+=" pnvm_repo=$repo pnvm_results=$results pnvm_resshare=$resshare"
+append+=" pnvm_kmemleak=$kmemleak"
+if [ -n "$bzimage" ]; then
+	append+=" pci=noacpi rcupdate.rcu_cpu_stall_timeout=120"
+	case "$kunit_mode" in
+	fast) append+=" kunit.filter=speed>slow" ;;
+	off) append+=" kunit.enable=0" ;;
+	esac
+fi
 append+=${PODNET_VM_APPEND:+ $PODNET_VM_APPEND}
 
 qemu=(qemu-system-x86_64
@@ -207,7 +291,8 @@ trap '[ -z "$qpid" ] || kill -TERM "$qpid" 2>/dev/null; exit 130' INT TERM HUP
 # qrc (timeout's or qemu's exit status) and why (when it had to be killed).
 run_guest() {
 	local raw=$tmp/console.raw begin=$SECONDS tailpid=
-	rm -f "$results"/{vm-status,vm-times,output.log,dmesg.txt,console.log}
+	rm -f "$results"/{vm-status,vm-times,output.log,dmesg.txt,console.log} \
+		"$results"/{kmemleak.txt,kmemleak-status}
 	qrc=0
 	why=
 	timeout -k 10 "$tmo" "${qemu[@]}" </dev/null >"$raw" 2>&1 &
@@ -275,16 +360,70 @@ if ! "$here/check-dmesg.sh" "$log" >"$results/dmesg-check.txt" 2>&1; then
 	[ "$rc" -ne 0 ] || rc=1
 fi
 
+# KUnit suites built into the kernel ran at boot: their KTAP (lines from
+# "KTAP version 1" on, without the printk timestamps and other messages).
+kunit=
+if grep -q '\] KTAP version 1$' "$log" 2>/dev/null; then
+	sed -n 's/^\[ *[0-9.]*\] //p' "$log" | tr -d '\r' |
+		awk '!on && /^KTAP version 1$/ { on = 1 }
+		     on && /^ *(KTAP version|1\.\.[0-9]|ok [0-9]|not ok [0-9]|#)/ { print }' \
+		>"$results/kunit.tap"
+	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$results/kunit.tap" | head -n 1)
+	top_ok=$(grep -c '^ok [0-9]' "$results/kunit.tap" || true)
+	top_fail=$(grep -c '^not ok [0-9]' "$results/kunit.tap" || true)
+	{
+		grep -E '^ *# [A-Za-z0-9_]+: pass:[0-9]+ fail:[0-9]+' "$results/kunit.tap" || true
+		grep -E '^ *not ok [0-9]' "$results/kunit.tap" || true
+	} >"$results/kunit-check.txt"
+	kunit=" kunit: $top_ok of ${plan:-?} suite(s) ok"
+	if [ "$top_fail" -gt 0 ] || [ -z "$plan" ] || [ "$top_ok" -ne "$plan" ]; then
+		echo "vm.sh: $kver: KUnit at boot: $top_ok of ${plan:-?} suite(s) passed:" >&2
+		cat "$results/kunit-check.txt" >&2
+		kunit=" KUNIT FAILED ($top_ok of ${plan:-?} suites ok)"
+		[ "$rc" -ne 0 ] || rc=1
+	fi
+fi
+
+# kmemleak: the guest scanned after the command; judge its report.
+leaks=
+if [ "$kmemleak" = 1 ]; then
+	kstatus=$(cat "$results/kmemleak-status" 2>/dev/null || true)
+	if [ "$kstatus" = ok ]; then
+		kargs=()
+		[ -z "$syms" ] || kargs+=(--syms "$syms")
+		since=$(sed -n 's/^command_start_jiffies //p' "$results/vm-times" 2>/dev/null || true)
+		[ -z "$since" ] || kargs+=(--since "$since")
+		[ "${PODNET_KMEMLEAK_STRICT:-0}" != 1 ] || kargs+=(--strict)
+		[ -z "${PODNET_KMEMLEAK_IGNORE:-}" ] || kargs+=(--ignore "$PODNET_KMEMLEAK_IGNORE")
+		if "$here/kmemleak-check.sh" "${kargs[@]}" "$results/kmemleak.txt" \
+		   >"$results/kmemleak-check.txt" 2>&1; then
+			leaks=", $(head -n 1 "$results/kmemleak-check.txt")"
+		else
+			cat "$results/kmemleak-check.txt" >&2
+			leaks=", KMEMLEAK FAILED"
+			[ "$rc" -ne 0 ] || rc=1
+		fi
+	elif [ -e "$results/vm-status" ]; then
+		echo "vm.sh: $kver: no kmemleak report (${kstatus:-the guest wrote no status})" >&2
+		leaks=", no kmemleak report"
+		[ "$rc" -ne 0 ] || rc=1
+	fi
+fi
+
 # Boot to command, on the host's clock: the wall time less what the guest
 # spent in the command (and the second or so it takes to power off).
 wall=$(bc <<<"$t1 - $t0")
 summary="exit status ${status:-none}, wall time $(printf '%.1f' "$wall") s"
 gstart=$(sed -n 's/^boot_to_command //p' "$results/vm-times" 2>/dev/null || true)
 gend=$(sed -n 's/^command_end //p' "$results/vm-times" 2>/dev/null || true)
+# The kmemleak scans (after the command) are not boot time either.
+kscan=$(awk '$1 == "kmemleak_seconds" { print $3 - $2 }' "$results/vm-times" 2>/dev/null || true)
 if [ -n "$gstart" ] && [ -n "$gend" ]; then
 	summary+=$(printf ', command %.1f s, boot to command %.1f s (guest uptime %s s)' \
-		"$(bc <<<"$gend - $gstart")" "$(bc <<<"$wall - ($gend - $gstart)")" "$gstart")
+		"$(bc <<<"$gend - $gstart")" "$(bc <<<"$wall - ($gend - $gstart) - ${kscan:-0}")" "$gstart")
+	[ -z "$kscan" ] || summary+=$(printf ', kmemleak scans %.1f s' "$kscan")
 fi
 [ "$attempt" -eq 1 ] || summary+=", after $((attempt - 1)) failed boot(s)"
+summary+=${kunit:+,$kunit}$leaks
 echo "vm.sh: $kver: $summary; results in $results" >&2
 exit "$rc"

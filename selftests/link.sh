@@ -25,7 +25,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 34
+ktap_plan 36
 podnet_require
 pn_tmpdir
 N1=$(node_ns 1)
@@ -99,6 +99,13 @@ mtu=$(link_mtu "$N1" pn1 2>&1)
 ktap_info "pn1 mtu $mtu"
 [ "$mtu" = 1950 ]
 ktap_result "pn1 mtu = underlay mtu - 50 = 1950" $?
+out=$(ip -n "$N1" link set pn1 mtu 1951 2>&1)
+rc=$?
+ktap_info "ip link set pn1 mtu 1951: exit $rc: $out; mtu now $(link_mtu "$N1" pn1 2>&1)"
+[ $rc -ne 0 ] && [ "$(link_mtu "$N1" pn1 2>&1)" = 1950 ]
+ktap_result "pn1 mtu above underlay mtu - 50 refused" $?
+ip -n "$N1" link set pn1 mtu 1400 && [ "$(link_mtu "$N1" pn1 2>&1)" = 1400 ]
+ktap_result "pn1 mtu 1400 (lower) accepted" $?
 ip -n "$N1" link del pn1 2>/dev/null
 
 pnctl "$N1" link add pn2 dev eth0 local "$(node_ip 1)" vni 5 port 4790 \

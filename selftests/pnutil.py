@@ -10,9 +10,10 @@
                                 document when no object matches KEY
   pcap-vxlan FILE [PORT]        one line per IP packet of a pcap file:
                                 "vxlan VNI OUTER-SRC OUTER-DST INNER-SRC
-                                INNER-DST INNER-PROTO INNER-DST-MAC" for
-                                UDP to PORT (8472), else
-                                "plain SRC DST PROTO"
+                                INNER-DST INNER-PROTO INNER-DST-MAC
+                                OUTER-TTL OUTER-TOS OUTER-DF UDP-SPORT
+                                UDP-CSUM INNER-TOS" for UDP to PORT (8472),
+                                else "plain SRC DST PROTO TTL TOS"
   send-vxlan OPTIONS            send hand-built VXLAN packets carrying an
                                 Ethernet + ICMP echo request
   tcp-recv ADDR PORT FILE       accept one TCP connection, write what it
@@ -98,12 +99,18 @@ def _ip_str(b):
 
 
 def _l3(data, ethertype):
-    """(src, dst, proto, payload) of an IPv4/IPv6 packet, or None."""
+    """(src, dst, proto, payload, ttl, tos, df) of an IPv4/IPv6 packet, or
+    None. tos is the IPv4 TOS byte or the IPv6 traffic class; df is 1/0
+    (IPv4) or '-' (IPv6)."""
     if ethertype == 0x0800 and len(data) >= 20:
         ihl = (data[0] & 0xf) * 4
-        return _ip_str(data[12:16]), _ip_str(data[16:20]), data[9], data[ihl:]
+        df = (struct.unpack('!H', data[6:8])[0] >> 14) & 1
+        return (_ip_str(data[12:16]), _ip_str(data[16:20]), data[9],
+                data[ihl:], data[8], data[1], df)
     if ethertype == 0x86dd and len(data) >= 40:
-        return _ip_str(data[8:24]), _ip_str(data[24:40]), data[6], data[40:]
+        tc = ((data[0] & 0xf) << 4) | (data[1] >> 4)
+        return (_ip_str(data[8:24]), _ip_str(data[24:40]), data[6],
+                data[40:], data[7], tc, '-')
     return None
 
 
@@ -142,21 +149,25 @@ def pcap_vxlan(args):
         udp = outer[3]
         if (outer[2] != 17 or len(udp) < 16 or
                 struct.unpack('!H', udp[2:4])[0] != args.port):
-            print('plain', outer[0], outer[1], outer[2])
+            print('plain', outer[0], outer[1], outer[2], outer[4],
+                  '0x%02x' % outer[5])
             continue
+        sport, _, _, csum = struct.unpack('!HHHH', udp[:8])
+        hdr = (outer[4], '0x%02x' % outer[5], outer[6], sport,
+               '0x%04x' % csum)
         vx = udp[8:16]
         vni = struct.unpack('!I', vx[4:8])[0] >> 8
         inner_eth = udp[16:]
         if len(inner_eth) < 14:
-            print('vxlan', vni, outer[0], outer[1], '-', '-', '-', '-')
+            print('vxlan', vni, outer[0], outer[1], '-', '-', '-', '-', *hdr)
             continue
         dmac = ':'.join('%02x' % b for b in inner_eth[:6])
         inner = _l3(inner_eth[14:], struct.unpack('!H', inner_eth[12:14])[0])
         if not inner:
-            print('vxlan', vni, outer[0], outer[1], '-', '-', '-', dmac)
+            print('vxlan', vni, outer[0], outer[1], '-', '-', '-', dmac, *hdr)
             continue
         print('vxlan', vni, outer[0], outer[1], inner[0], inner[1], inner[2],
-              dmac)
+              dmac, *hdr, '0x%02x' % inner[5])
     return 0
 
 
@@ -171,12 +182,12 @@ def _csum(b):
     return ~s & 0xffff
 
 
-def _echo(src, dst, ident, seq, payload):
+def _echo(src, dst, ident, seq, payload, tos=0):
     """An IPv4 or IPv6 ICMP echo request, checksums valid."""
     if ':' not in src:
         icmp = struct.pack('!BBHHH', 8, 0, 0, ident, seq) + payload
         icmp = icmp[:2] + struct.pack('!H', _csum(icmp)) + icmp[4:]
-        hdr = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(icmp), ident,
+        hdr = struct.pack('!BBHHHBBH4s4s', 0x45, tos, 20 + len(icmp), ident,
                           0x4000, 64, 1, 0, socket.inet_aton(src),
                           socket.inet_aton(dst))
         hdr = hdr[:10] + struct.pack('!H', _csum(hdr)) + hdr[12:]
@@ -186,7 +197,8 @@ def _echo(src, dst, ident, seq, payload):
     icmp = struct.pack('!BBHHH', 128, 0, 0, ident, seq) + payload
     pseudo = s6 + d6 + struct.pack('!I3xB', len(icmp), 58)
     icmp = icmp[:2] + struct.pack('!H', _csum(pseudo + icmp)) + icmp[4:]
-    hdr = struct.pack('!IHBB', 0x60000000, len(icmp), 58, 64) + s6 + d6
+    hdr = struct.pack('!IHBB', 0x60000000 | (tos << 20), len(icmp), 58,
+                      64) + s6 + d6
     return 0x86dd, hdr + icmp
 
 
@@ -196,9 +208,11 @@ def send_vxlan(args):
     fam = socket.AF_INET6 if ':' in args.src else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
     s.bind((args.src, 0))
+    if args.outer_tos:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, args.outer_tos)
     for seq in range(1, args.count + 1):
         et, ip = _echo(args.inner_src, args.inner_dst, args.id, seq,
-                       b'podnet-selftest' + bytes(16))
+                       b'podnet-selftest' + bytes(16), args.inner_tos)
         if args.ethertype is not None:
             et = args.ethertype
         eth = mac + smac + struct.pack('!H', et)
@@ -476,6 +490,10 @@ def main():
     c.add_argument('--interval', type=float, default=0.05)
     c.add_argument('--ethertype', type=lambda x: int(x, 0),
                    help='inner ethertype (default: from the inner packet)')
+    c.add_argument('--outer-tos', type=lambda x: int(x, 0), default=0,
+                   help='outer IPv4 TOS byte (ECN bits included)')
+    c.add_argument('--inner-tos', type=lambda x: int(x, 0), default=0,
+                   help='inner TOS byte / traffic class')
     c.add_argument('--truncate', type=int,
                    help='send only the first N bytes of the UDP payload')
     c.set_defaults(fn=send_vxlan)

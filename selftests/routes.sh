@@ -245,7 +245,7 @@ routes_now()
 # routes_of FILE: the route lines of a sync file, sorted
 routes_of()
 {
-	grep -E '^[0-9a-f:.]+/[0-9]+ via ' "$1" | sort
+	sed 's/#.*//; s/[[:space:]]*$//' "$1" | grep -E '^[0-9a-f:.]+/[0-9]+ via ' | sort
 }
 # peers_now: the peer addresses, sorted, on one line
 peers_now()
@@ -304,10 +304,12 @@ ktap_result "sync to n2's routes only: only peer $(node_ip 2) left (got: $p), n3
 # refused syncs change nothing
 before=$(routes_now; peers_now)
 { cat "$full"; echo "10.244.9.1/24 via $(node_ip 3)"; } > "$PN_TMP/sync.bad"
+line=$(wc -l < "$PN_TMP/sync.bad")
 out=$(pnctl "$N1" sync dev pn0 "$PN_TMP/sync.bad" 2>&1)
 rc=$?
-ktap_info "sync of a file with host bits on line 7: exit $rc: $out"
-[ $rc -ne 0 ] && grep -q ':7:' <<< "$out" && [ "$(routes_now; peers_now)" = "$before" ]
+ktap_info "sync of a file with host bits on line $line: exit $rc: $out"
+[ $rc -ne 0 ] && grep -q "sync.bad:$line:" <<< "$out" &&
+	[ "$(routes_now; peers_now)" = "$before" ]
 ktap_result "sync of a bad file: refused naming the line, nothing changed" $?
 # kernel_sync_refused DESC ROUTES...: raw PODNET_CMD_SYNC refused, no change
 kernel_sync_refused()

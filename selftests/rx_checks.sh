@@ -11,6 +11,8 @@
 #  - with a VNI no device has: dropped, rx_unknown_vni;
 #  - from n2 with an inner source of n3's PodCIDR, or of no PodCIDR (IPv4
 #    and IPv6): dropped, rx_spoofed;
+#  - RFC 6040: outer CE reaches an ECT inner packet as CE; outer CE on a
+#    not-ECT inner packet is dropped, rx_ecn;
 #  - truncated VXLAN header: rx_bad_header; inner ethertype ARP: rx_bad_inner.
 # "Dropped" is checked on the pod: its Icmp(6)InEchos counter does not move.
 
@@ -21,7 +23,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 16
+ktap_plan 19
 podnet_require
 topo_create_or_bail
 
@@ -107,7 +109,25 @@ dropped "n2 sends inner source $(pod_ip6 3 a) (n3's PodCIDR)" rx_spoofed 6 \
 dropped "n2 sends inner source 8.8.8.8 (no PodCIDR)" rx_spoofed 4 \
 	"$N2" "$(node_ip 2)" 8.8.8.8 "$(pod_ip4 1 a)"
 
-# 5. malformed
+# 5. ECN (RFC 6040): an outer CE mark is carried to an ECN-capable inner
+# packet; CE on a not-ECT inner packet is dropped (rx_ecn)
+pn_tmpdir
+if capture_start "$P1A" eth0 "$PN_TMP/pod.pcap" icmp; then
+	send "$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)" \
+		--outer-tos 0x03 --inner-tos 0x02
+	sleep 0.5
+	capture_stop
+fi
+tos=$(pcap_decode "$PN_TMP/pod.pcap" 2>&1 |
+	awk -v s="$(pod_ip4 2 a)" -v d="$(pod_ip4 1 a)" '$1 == "plain" && $2 == s && $3 == d { print $6 }' |
+	sort -u | tr '\n' ' ')
+ktap_info "TOS of the echo requests p1a got: $tos"
+[ "$tos" = "0x03 " ]
+ktap_result "outer CE + inner ECT(0): delivered, marked CE" $?
+dropped "outer CE + inner not-ECT" rx_ecn 4 \
+	"$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)" --outer-tos 0x03
+
+# 6. malformed
 c0=$(pn_stat "$N1" rx_bad_header 2>&1)
 send "$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)" --truncate 6
 sleep 0.5

@@ -4,7 +4,8 @@
 # Teardown under traffic, with a clean kernel log:
 #  - podnetctl link del pn0 on n1 in the middle of a ping flood through it;
 #  - pn0 down and up mid-flood (traffic resumes), and a move to another
-#    namespace (refused, or clean);
+#    namespace (refused, or clean; a moved pn0 still works through its
+#    original namespace's underlay, and goes when that namespace is deleted);
 #  - deleting node n3's whole network namespace (pn0 inside) mid-flood;
 #  - deleting n2's underlay device (pn0's dev) mid-flood;
 #  - rmmod podnet with pn0 up on every node and floods running (the module's
@@ -21,7 +22,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 20
+ktap_plan 24
 podnet_require
 topo_create_or_bail
 pn_tmpdir
@@ -138,12 +139,23 @@ rc=$?
 ktap_info "ip link set pn0 netns $MV: exit $rc: $out"
 if [ $rc -eq 0 ]; then
 	ip -n "$MV" link show pn0 > /dev/null 2>&1 &&
-		! ip -n "$N1" link show pn0 > /dev/null 2>&1 &&
-		bounded 30 ip -n "$MV" link del pn0
+		! ip -n "$N1" link show pn0 > /dev/null 2>&1
 else
 	[ -n "$out" ] && ip -n "$N1" link show pn0 > /dev/null 2>&1
 fi
 ktap_result "moving pn0 to another namespace is refused, or clean" $?
+# a moved device keeps its socket and underlay in n1 (like vxlan's
+# link-netns): from the new namespace it still reaches n2's pods
+if [ $rc -eq 0 ] && ip -n "$MV" link show pn0 > /dev/null 2>&1; then
+	ip -n "$MV" link set pn0 up && ip -n "$MV" addr add 10.244.1.200/32 dev pn0 &&
+		ip -n "$MV" route add 10.244.2.0/24 dev pn0 &&
+		ping_ok "$MV" "$(pod_ip4 2 a)"
+	ktap_result "moved pn0 works from its new namespace (through n1's underlay)" $?
+	ktap_check "moved pn0 can be deleted" bounded 30 ip -n "$MV" link del pn0
+else
+	ktap_skip "moved pn0 works from its new namespace" "the move was refused"
+	ktap_skip "moved pn0 can be deleted" "the move was refused"
+fi
 ip -n "$N1" link del pn0 2> /dev/null
 if ! { topo_podnet 1 && topo_macs; } > "$PN_TMP/re.log" 2>&1; then
 	ktap_info_file "$PN_TMP/re.log"
@@ -172,6 +184,22 @@ flood_done "$fpid"
 flood_done "$fpid2"
 ktap_check "pn0 of n2 can be deleted afterwards (or is gone)" \
 	bounded 30 sh -c "! ip -n '$N2' link show pn0 >/dev/null 2>&1 || ip netns exec '$N2' '$PODNETCTL' link del pn0"
+
+
+# A4. a device whose socket lives in a namespace that dies goes with it:
+# move n1's pn0 out, delete n1's namespace
+MV2="pn-mv2-$PN_SUFFIX"
+ns_add "$MV2"
+if ip -n "$N1" link set pn0 netns "$MV2" 2> /dev/null; then
+	ip -n "$MV2" link set pn0 up
+	ktap_check "ip netns del n1 (pn0's socket namespace)" bounded 30 ns_del "$N1"
+	wait_for 15 sh -c "! ip -n '$MV2' link show pn0"
+	ktap_result "pn0 (moved out of n1) is deleted with n1's namespace" $?
+else
+	ktap_skip "ip netns del n1 (pn0's socket namespace)" "the move was refused"
+	ktap_skip "pn0 (moved out of n1) is deleted with n1's namespace" \
+		"the move was refused"
+fi
 
 ktap_info_file "$PN_TMP/times"
 # a leaked reference shows as "unregister_netdevice: waiting" after 10 s

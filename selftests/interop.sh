@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# flannel compatibility: nodes n1 and n2 run podnet, node n3 runs flannel's
+# vxlan layout (flannel.1: type vxlan id 1 dstport 8472 nolearning, plus a
+# route, a static neighbour and an FDB entry per remote node). Pods of n1
+# and n2 reach n3's pods and back, IPv4 and IPv6, and a TCP stream crosses
+# intact, once the podnet nodes know flannel.1's MAC (peer change ... mac).
+# With a wrong peer MAC the Linux vxlan receiver drops the frames (the
+# documented reason to set it).
+
+# Test helpers are called through ktap_check, which shellcheck cannot see.
+# shellcheck disable=SC2317
+
+set -u
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+ktap_plan 8
+podnet_require
+pn_tmpdir
+
+N3=$(node_ns 3)
+FLANNEL_MAC=02:00:00:f1:a0:03
+
+# flannel_node: n3's flannel.1 and its per-node entries for n1 and n2
+flannel_node()
+{
+	local m mac
+
+	ip -n "$N3" link add flannel.1 address "$FLANNEL_MAC" type vxlan id 1 \
+		dstport 8472 nolearning local "$(node_ip 3)" dev eth0 || return 1
+	ip -n "$N3" addr add 10.244.3.0/32 dev flannel.1 || return 1
+	ip -n "$N3" addr add fd00:244:3::/128 dev flannel.1 nodad || return 1
+	ip -n "$N3" link set flannel.1 up || return 1
+	for m in 1 2; do
+		mac=$(pn_vtep_mac "$(node_ns $m)") || return 1
+		ip -n "$N3" neigh add "10.244.$m.0" lladdr "$mac" dev flannel.1 \
+			nud permanent || return 1
+		ip -n "$N3" neigh add "fd00:244:$m::" lladdr "$mac" dev flannel.1 \
+			nud permanent || return 1
+		ip -n "$N3" route add "10.244.$m.0/24" via "10.244.$m.0" \
+			dev flannel.1 onlink || return 1
+		ip -n "$N3" -6 route add "fd00:244:$m::/64" via "fd00:244:$m::" \
+			dev flannel.1 onlink || return 1
+		bridge -n "$N3" fdb append "$mac" dev flannel.1 dst "$(node_ip $m)" ||
+			return 1
+	done
+}
+
+setup()
+{
+	local n
+
+	topo_underlay || return 1
+	for n in 1 2 3; do
+		topo_node "$n" || return 1
+	done
+	topo_podnet 1 && topo_podnet 2 && topo_macs || return 1
+	flannel_node || return 1
+	for n in 1 2; do
+		pnctl "$(node_ns $n)" peer change "$(node_ip 3)" dev pn0 \
+			mac "$FLANNEL_MAC" || return 1
+	done
+}
+
+if ! setup > "$PN_TMP/topo.log" 2>&1; then
+	ktap_info_file "$PN_TMP/topo.log" 40
+	ktap_fail "topology setup (podnet n1 n2, flannel n3)"
+	ktap_finish
+fi
+
+ktap_check "podnet p1a -> flannel p3a (IPv4)" ping_ok "$(pod_ns 1 a)" "$(pod_ip4 3 a)"
+ktap_check "flannel p3a -> podnet p1a (IPv4)" ping_ok "$(pod_ns 3 a)" "$(pod_ip4 1 a)"
+ktap_check "podnet p2b -> flannel p3b (IPv6)" ping_ok "$(pod_ns 2 b)" "$(pod_ip6 3 b)"
+ktap_check "flannel p3b -> podnet p1b (IPv6)" ping_ok "$(pod_ns 3 b)" "$(pod_ip6 1 b)"
+ktap_check "podnet p1a <-> podnet p2a still (IPv4)" ping_ok "$(pod_ns 1 a)" "$(pod_ip4 2 a)"
+
+# a TCP stream from the flannel node to a podnet node
+head -c $((5 * 1024 * 1024)) /dev/urandom > "$PN_TMP/data"
+bg_run "$(pod_ns 1 a)" "$PYTHON" "$PNUTIL" tcp-recv "$(pod_ip4 1 a)" 5001 "$PN_TMP/recv"
+rpid=$BG_PID
+wait_for 20 sh -c "ip netns exec '$(pod_ns 1 a)' ss -Hltn 'sport = :5001' | grep -q LISTEN"
+ip netns exec "$(pod_ns 3 a)" timeout 120 "$PYTHON" "$PNUTIL" tcp-send \
+	"$(pod_ip4 1 a)" 5001 "$PN_TMP/data"
+wait "$rpid"
+cmp -s "$PN_TMP/data" "$PN_TMP/recv"
+ktap_result "5 MB TCP flannel p3a -> podnet p1a arrives intact" $?
+
+# with a wrong peer mac, flannel.1 drops what n1 sends
+pnctl "$(node_ns 1)" peer change "$(node_ip 3)" dev pn0 mac 02:00:00:00:00:99
+ktap_check "wrong peer mac on n1: flannel drops p1a's packets" \
+	ping_fails "$(pod_ns 1 a)" "$(pod_ip4 3 a)"
+pnctl "$(node_ns 1)" peer change "$(node_ip 3)" dev pn0 mac "$FLANNEL_MAC"
+ktap_check "peer mac set back: p1a reaches p3a again" \
+	ping_ok "$(pod_ns 1 a)" "$(pod_ip4 3 a)"
+
+ktap_finish
