@@ -55,7 +55,8 @@ static void podnet_peer_free_rcu(struct rcu_head *head)
 struct podnet_peer *podnet_peer_find(struct podnet_dev *pn,
 				     const struct podnet_addr *addr)
 {
-	return rhashtable_lookup(&pn->peers, addr, podnet_peer_params);
+	/* Takes the RCU read lock itself: the lock holder calls it too. */
+	return rhashtable_lookup_fast(&pn->peers, addr, podnet_peer_params);
 }
 
 /**
