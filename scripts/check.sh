@@ -18,7 +18,10 @@
 # Exit status 0 only when everything passed: no failure, no skip.
 #
 # Environment: CHECK_KERNELS="K1 K2" (default: scripts/kernels.sh),
-# CHECK_VM_TIMEOUT (seconds per VM run, default 3600), CHECK_TESTS="a.sh b.sh"
+# CHECK_DEBUG=0 (skip the debug kernel: scripts/debug-kernel.sh's KASAN,
+# lockdep, kmemleak kernel with podnet and its KUnit suite built in, results
+# in results/debug; on by default), CHECK_LINT=0 (skip scripts/lint.sh), CHECK_VM_TIMEOUT (seconds per VM run,
+# default 3600; a debug kernel run may need more), CHECK_TESTS="a.sh b.sh"
 # (default: all of selftests/run.sh's).
 
 set -u
@@ -75,6 +78,36 @@ else
 	finish
 fi
 
+# tap_count NAME SECONDS RC LOG: add the test points of a TAP log (nested
+# ones too) to the totals; a failing exit with no failed point counts as one
+tap_count()
+{
+	local p s f
+
+	p=$(grep -cE '^ *ok [0-9]+' "$4")
+	s=$(grep -cE '^ *ok [0-9]+.*# *SKIP' "$4")
+	f=$(grep -cE '^ *not ok [0-9]+' "$4")
+	p=$((p - s))
+	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "check: $1 exited $3"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	stage "$1" "$2" "$p passed, $f failed, $s skipped"
+}
+
+# 2b. static analysis: checkpatch, sparse, kernel-doc, shellcheck, yamllint,
+# gcc -fanalyzer, the netlink spec
+if [ "${CHECK_LINT:-1}" = 1 ]; then
+	t0=$SECONDS
+	log=$(mktemp)
+	scripts/lint.sh 2>&1 | tee "$log"
+	tap_count lint $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
+	rm -f "$log"
+fi
+
 # 3. userspace unit tests, when there are any
 if [ -f userspace/Makefile ] && make -C userspace -n test > /dev/null 2>&1; then
 	t0=$SECONDS
@@ -108,12 +141,41 @@ if [ "${#kernels[@]}" -eq 0 ]; then
 fi
 tests=()
 [ -z "${CHECK_TESTS:-}" ] || read -r -a tests <<< "$CHECK_TESTS"
+runs=()
 for k in "${kernels[@]}"; do
+	runs+=("$k")
+done
+# The debug kernel (KASAN, lockdep, kmemleak, podnet
+# built in) of scripts/debug-kernel.sh, built first (about 10 minutes the
+# first time, seconds when only podnet changed)
+if [ "${CHECK_DEBUG:-1}" = 1 ]; then
 	t0=$SECONDS
+	if bz=$(scripts/debug-kernel.sh | tail -n 1) && [ -f "$bz" ]; then
+		stage "debug kernel build" $((SECONDS - t0)) ok
+		runs+=("debug:$bz")
+	else
+		failed=$((failed + 1))
+		stage "debug kernel build" $((SECONDS - t0)) "FAILED"
+	fi
+fi
+for run in "${runs[@]}"; do
+	t0=$SECONDS
+	case $run in
+	debug:*)
+		k=debug
+		boot=(--bzimage "${run#debug:}")
+		# KASAN and lockdep under emulation: several times slower
+		export PODNET_TEST_TIMEOUT=${PODNET_TEST_TIMEOUT:-2400}
+		;;
+	*)
+		k=$run
+		boot=(--kernel "$k")
+		;;
+	esac
 	res=$repo/results/$k
 	mkdir -p "$res"
 	rm -f "$res/summary"
-	scripts/vm.sh --kernel "$k" --results "$res" \
+	scripts/vm.sh "${boot[@]}" --results "$res" \
 		--timeout "${CHECK_VM_TIMEOUT:-3600}" -- selftests/run.sh "${tests[@]}"
 	rc=$?
 	p=0 f=0 s=0
@@ -136,6 +198,22 @@ for k in "${kernels[@]}"; do
 	failed=$((failed + f))
 	skipped=$((skipped + s))
 	stage "selftests $k" $((SECONDS - t0)) "$p passed, $f failed, $s skipped (vm.sh exit $rc)"
+	# the debug kernel ran podnet's KUnit suites at boot: count each case
+	if [ "$k" = debug ]; then
+		if [ -s "$res/kunit.tap" ]; then
+			p=$(grep -cE '^ +ok [0-9]+' "$res/kunit.tap")
+			s=$(grep -cE '^ +ok [0-9]+.*# *SKIP' "$res/kunit.tap")
+			f=$(grep -cE '^ +not ok [0-9]+' "$res/kunit.tap")
+			p=$((p - s))
+		else
+			echo "check: debug: no KUnit results in $res/kunit.tap"
+			p=0 s=0 f=1
+		fi
+		passed=$((passed + p))
+		failed=$((failed + f))
+		skipped=$((skipped + s))
+		stage "kunit (debug kernel)" 0 "$p passed, $f failed, $s skipped"
+	fi
 done
 
 finish

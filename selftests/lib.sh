@@ -65,13 +65,14 @@ ktap_plan()
 	echo "1..$KTAP_PLAN"
 }
 
+# ktap_info TEXT...: each argument (and each line of it) as a "# " line
 ktap_info()
 {
 	local line
 
-	while IFS= read -r line; do
+	printf '%s\n' "$@" | while IFS= read -r line; do
 		echo "# $line"
-	done <<< "$*"
+	done
 }
 
 # ktap_info of a file's content, at most $2 lines (default 20)
@@ -438,13 +439,33 @@ topo_create_or_bail()
 
 # ------------------------------------------------------------- module -----
 
+# podnet_available: the kernel has the podnet link type now (module loaded
+# or built in): a device can be created in a scratch namespace
+podnet_available()
+{
+	local ns="pn-probe-$PN_SUFFIX" rc
+
+	ip netns add "$ns" 2>/dev/null || return 1
+	ip -n "$ns" link add pnprobe type podnet 2>/dev/null
+	rc=$?
+	ip netns del "$ns"
+	return $rc
+}
+
+# podnet_builtin: podnet is part of the kernel (no module to unload)
+podnet_builtin()
+{
+	! lsmod 2>/dev/null | grep -q '^podnet ' && podnet_available
+}
+
 # podnet_load: make sure the module is in (the VM only: the host cannot load
-# modules)
+# modules); nothing to do when podnet is built into the kernel
 podnet_load()
 {
 	if lsmod 2>/dev/null | grep -q '^podnet '; then
 		return 0
 	fi
+	podnet_available && return 0
 	[ -r /proc/modules ] || { echo "kernel without module support" >&2; return 1; }
 	[ -f "$PODNET_KO" ] || { echo "$PODNET_KO not built" >&2; return 1; }
 	modprobe udp_tunnel || return 1

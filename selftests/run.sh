@@ -4,7 +4,8 @@
 # run.sh [TEST.sh...]: run the podnet selftests (default: all, in order) in
 # the VM, kselftest runner style: one TAP stream over the scripts, each
 # script's own output indented as "# ..." lines, a per-test timeout from
-# ./settings (timeout=SECONDS; 0 = none), and the kernel log judged after
+# ./settings (timeout=SECONDS; 0 = none; PODNET_TEST_TIMEOUT overrides it,
+# e.g. for a slow debug kernel), and the kernel log judged after
 # every script (a problem fails that script).
 #
 # At the end, "$RESULTS/summary" (RESULTS, else PODNET_RESULTS as vm.sh sets
@@ -30,7 +31,7 @@ TESTS=(connectivity.sh interop.sh wire.sh routes.sh rx_checks.sh perms.sh events
 RESULTS=${RESULTS:-${PODNET_RESULTS:-/tmp}}
 mkdir -p "$RESULTS"
 TIMEOUT=$(sed -n 's/^timeout=\([0-9]*\)$/\1/p' "$DIR/settings" 2>/dev/null)
-TIMEOUT=${TIMEOUT:-300}
+TIMEOUT=${PODNET_TEST_TIMEOUT:-${TIMEOUT:-300}}
 
 total_pass=0
 total_fail=0

@@ -207,6 +207,16 @@ sleep 11
 check_dmesg "kernel log clean after the device deletions"
 
 # E. rmmod with devices up and traffic running, then load again
+if podnet_builtin; then
+	for d in "rmmod podnet with pn0 up on 3 nodes and floods running" \
+		"module gone, and every pn0 with it" "insmod podnet again" \
+		"the module says 'podnet: loaded'" \
+		"pn0 on every node again after reload, pods reach each other" \
+		"kernel log clean after rmmod and reload"; do
+		ktap_skip "$d" "podnet is built into this kernel"
+	done
+	ktap_finish
+fi
 pn_cleanup
 pn_tmpdir
 dmesg_mark teardown-rmmod
