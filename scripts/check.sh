@@ -113,20 +113,8 @@ if [ -f userspace/Makefile ] && make -C userspace -n test > /dev/null 2>&1; then
 	t0=$SECONDS
 	log=$(mktemp)
 	make -s -C userspace test 2>&1 | tee "$log"
-	rc=${PIPESTATUS[0]}
-	p=$(grep -cE '^ok [0-9]+' "$log")
-	s=$(grep -cE '^ok [0-9]+.*# *SKIP' "$log")
-	f=$(grep -cE '^not ok [0-9]+' "$log")
-	p=$((p - s))
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-		f=1
-		echo "check: make -C userspace test exited $rc"
-	fi
+	tap_count "userspace test" $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
 	rm -f "$log"
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + s))
-	stage "userspace test" $((SECONDS - t0)) "$p passed, $f failed, $s skipped"
 fi
 
 # 4. the selftests in a VM per kernel
