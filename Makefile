@@ -8,6 +8,8 @@
 #   make userspace  podnetctl (userspace/)
 #   make check      build, then run the selftests in a VM per kernel
 #   make lint       the netdev CI's static checks, TAP (scripts/lint.sh)
+#   make kunit      the KUnit suites with kunit.py on UML (scripts/kunit.sh)
+#   make debug      the KASAN/lockdep/kmemleak kernel, podnet built in
 #   make demo       the demo (scripts/demo.sh)
 #   make clean      remove build products; distclean also removes results/
 #
@@ -16,7 +18,7 @@
 KVERS ?=
 SHELL := /bin/bash
 
-.PHONY: all deps module userspace check lint demo clean distclean help
+.PHONY: all deps module userspace check lint kunit debug demo clean distclean help
 
 all: deps
 	scripts/build.sh $(KVERS)
@@ -36,6 +38,12 @@ check: deps
 lint: deps
 	scripts/lint.sh
 
+kunit: deps
+	scripts/kunit.sh
+
+debug: deps
+	scripts/debug-kernel.sh
+
 demo: deps
 	scripts/demo.sh
 
@@ -47,4 +55,4 @@ distclean: clean
 	rm -rf results
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,16s/^# \{0,1\}//p' Makefile
