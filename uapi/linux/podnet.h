@@ -188,7 +188,7 @@ enum podnet_route_attr {
 	PODNET_A_ROUTE_PREFIX,		/* binary, 4 or 16 bytes */
 	PODNET_A_ROUTE_PREFIX_LEN,	/* u8; absent in ROUTE_GET: match */
 	PODNET_A_ROUTE_VIA,		/* binary, 4 or 16 bytes: the peer */
-	PODNET_A_ROUTE_REPLACE,		/* flag, ROUTE_NEW: move it if it exists */
+	PODNET_A_ROUTE_REPLACE,		/* flag, ROUTE_NEW: move if it exists */
 
 	__PODNET_A_ROUTE_MAX
 };
