@@ -12,13 +12,16 @@
 #	scripts/vm.sh --bzimage "$(scripts/debug-kernel.sh)" -- COMMAND
 #
 # The build directory is <cache>/debug-kernel/KEY, KEY = the kernel source's
-# version and a hash of the fragment: it is reused (an incremental build:
+# version and a hash of the fragment's settings: it is reused (an incremental build:
 # seconds to a minute when only podnet changed) until either changes (a full
-# build, about 10 minutes on 2 cores; ccache, when installed, makes a
-# rebuild of a known configuration faster). The last line on stdout is the
-# path of the bzImage; <cache>/debug-kernel/current is a symlink to it.
-# KEY/podnet.syms lists the symbols of podnet's objects (scripts/vm.sh
-# gives them to the kmemleak check). Build output goes to KEY/build.log.
+# build: 20 minutes on 2 busy cores, 1.5 minutes when ccache, if installed,
+# has the objects). The last line on stdout is the path of the bzImage,
+# KEY/bzImage: a copy of KEY/arch/x86/boot/bzImage replaced atomically
+# after each successful build (kbuild rewrites its own in place, under a
+# guest that might be booting it); <cache>/debug-kernel/current is a
+# symlink to it. KEY/podnet.syms, next to it, lists the functions of
+# podnet's objects (scripts/vm.sh gives them to the kmemleak check). Build
+# output goes to KEY/build.log.
 #
 # After the build, the same configuration with CONFIG_PODNET=m and
 # CONFIG_PODNET_KUNIT_TEST=m builds podnet.ko and podnet_kunit.ko in tree
@@ -225,7 +228,12 @@ main() {
 		ccache=(CC="ccache gcc")
 	fi
 
-	hash=$({ echo "recipe $recipe"; cat "$fragment"; } | sha256sum | cut -c1-12)
+	# The fragment's settings, not its comments, make the key.
+	hash=$({
+		echo "recipe $recipe"
+		grep -E '^(CONFIG_[A-Za-z0-9_]+=|# CONFIG_[A-Za-z0-9_]+ is not set$)' "$fragment" |
+			LC_ALL=C sort
+	} | sha256sum | cut -c1-12)
 	key=$(echo "$version" | tr -c 'A-Za-z0-9.+\n-' '_')-$hash
 	mkdir -p "$cache/debug-kernel"
 	# Build directories of other kernel sources are of no more use.
@@ -278,12 +286,14 @@ main() {
 
 	[ "$mcheck" = 0 ] || m_check "$build.modcheck"
 
+	cp "$build/arch/x86/boot/bzImage" "$build/.bzImage.new"
+	mv -f "$build/.bzImage.new" "$build/bzImage"
 	if [ -z "$variant" ]; then
-		ln -sfn "$key/arch/x86/boot/bzImage" "$cache/debug-kernel/.current.new"
+		ln -sfn "$key/bzImage" "$cache/debug-kernel/.current.new"
 		mv -fT "$cache/debug-kernel/.current.new" "$cache/debug-kernel/current"
 	fi
 	say "kernel $(cat "$build/podnet.release"), total $((SECONDS - t0)) s"
-	echo "$build/arch/x86/boot/bzImage"
+	echo "$build/bzImage"
 }
 
 main "$@"

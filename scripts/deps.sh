@@ -20,7 +20,7 @@ PACKAGES=(
 	# the VM harness
 	qemu-system-x86 busybox-static kmod cpio xz-utils
 	# kernel build and static checks
-	sparse bc flex bison libelf-dev libssl-dev shellcheck yamllint
+	sparse bc flex bison libelf-dev libssl-dev shellcheck yamllint ccache
 	# scripts/lint.sh: checkpatch's spelling dictionary, the YNL spec's schema check
 	codespell python3-jsonschema
 	# userspace

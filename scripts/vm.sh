@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # vm.sh [-v] [--kernel KVER | --bzimage PATH] [--results DIR] [--timeout SEC]
-#       [--kmemleak | --no-kmemleak] -- COMMAND [ARG...]
+#       [--kmemleak | --no-kmemleak] [--kunit all|fast|off] -- COMMAND [ARG...]
 #
 # Boot Debian's kernel /boot/vmlinuz-KVER (or a kernel of our own, such as
 # scripts/debug-kernel.sh's) under qemu (TCG) on the host's own root
@@ -48,7 +48,7 @@
 # In the guest (2 vCPUs, 2 GiB, no NIC): cwd is the work tree, stdin is
 # /dev/null, PATH is the host's; /tmp, /run, /var/tmp are tmpfs, the rest of
 # / is the host's, read-only; debugfs, cgroup2, bpffs are mounted; modules
-# autoload from the host's /lib/modules. The serial console shows only
+# autoload from the host's /lib/modules (not with --bzimage: none there). The serial console shows only
 # warnings and worse while the command runs (dmesg.txt has everything). The
 # command sees PODNET_RESULTS (DIR), PODNET_KVER, PODNET_REPO, PODNET_IN_VM=1
 # and every PODNET_* variable of the caller; no other variable passes.
@@ -134,9 +134,10 @@ if [ -n "$bzimage" ]; then
 	kver=$(bzimage_release "$kernel" || true)
 	[[ "$kver" =~ ^[A-Za-z0-9._+-]+$ ]] ||
 		{ echo "vm.sh: $bzimage: no kernel release in its header" >&2; exit 2; }
-	# The symbols of podnet built in (scripts/debug-kernel.sh writes them
-	# in the build directory, three levels up from arch/x86/boot/bzImage).
-	syms=$(dirname "$kernel")/../../../podnet.syms
+	# The functions of podnet built in: scripts/debug-kernel.sh lists them
+	# in podnet.syms, next to its bzImage (the build directory's top).
+	syms=$(dirname "$kernel")/podnet.syms
+	[ -r "$syms" ] || syms=$(dirname "$kernel")/../../../podnet.syms
 	[ -r "$syms" ] || syms=
 	kmemleak=${kmemleak:-1}
 else
