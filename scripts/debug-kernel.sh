@@ -12,10 +12,10 @@
 #	scripts/vm.sh --bzimage "$(scripts/debug-kernel.sh)" -- COMMAND
 #
 # The build directory is <cache>/debug-kernel/KEY, KEY = the kernel source's
-# version and a hash of the fragment's settings: it is reused (an incremental build:
-# seconds to a minute when only podnet changed) until either changes (a full
-# build: 20 minutes on 2 busy cores, 1.5 minutes when ccache, if installed,
-# has the objects). The last line on stdout is the path of the bzImage,
+# version and a hash of the fragment's settings: it is reused (an
+# incremental build: seconds to a minute when only podnet changed) until
+# either changes (a full build: 20 minutes on 2 busy cores, 1.5 minutes
+# when ccache, if installed, has the objects). The last line on stdout is the path of the bzImage,
 # KEY/bzImage: a copy of KEY/arch/x86/boot/bzImage replaced atomically
 # after each successful build (kbuild rewrites its own in place, under a
 # guest that might be booting it); <cache>/debug-kernel/current is a
@@ -236,14 +236,16 @@ main() {
 	} | sha256sum | cut -c1-12)
 	key=$(echo "$version" | tr -c 'A-Za-z0-9.+\n-' '_')-$hash
 	mkdir -p "$cache/debug-kernel"
-	# Build directories of other kernel sources are of no more use.
-	for prev in "$cache"/debug-kernel/*; do
-		[ -d "$prev" ] || continue
+	# Build directories of another kernel source or fragment are of no
+	# more use (about 550 MB each), once untouched for two hours (a VM run
+	# may have started from one; vm.sh copies what it needs, older ones
+	# did not).
+	while IFS= read -r prev; do
 		case "$(basename "$prev")" in
-		"${key%-*}"-*) ;;
-		*) say "removing $prev (another kernel source)"; rm -rf "$prev" ;;
+		"$key"|"$key"-*|"$key".*) ;;
+		*) say "removing $prev (another kernel source or fragment)"; rm -rf "$prev" ;;
 		esac
-	done
+	done < <(find "$cache/debug-kernel" -mindepth 1 -maxdepth 1 -type d -mmin +120)
 	key+=${variant:+-$variant}
 	build=$cache/debug-kernel/$key
 	log=$build/build.log

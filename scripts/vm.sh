@@ -183,6 +183,18 @@ module_plan() {
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# A kernel of our own and its symbol list, copied: a rebuild (or the
+# pruning of its build directory) must not change them under this run
+# (a boot retry re-reads the kernel; the kmemleak check comes at the end).
+if [ -n "$bzimage" ]; then
+	cp "$kernel" "$tmp/bzImage"
+	kernel=$tmp/bzImage
+	if [ -n "$syms" ]; then
+		cp "$syms" "$tmp/podnet.syms"
+		syms=$tmp/podnet.syms
+	fi
+fi
+
 build_initrd() {
 	local op path name root=$tmp/initramfs
 	mkdir -p "$root"/{bin,dev,proc,sys,newroot,lib/modules}
