@@ -5,24 +5,29 @@
 #
 #  1. scripts/deps.sh                  the packages
 #  2. scripts/build.sh                 the module for every kernel, podnetctl
-#  3. make -C userspace test           (when that target exists) its TAP counts
-#  4. for each kernel of scripts/kernels.sh:
+#  3. scripts/lint.sh                  static analysis (TAP; CHECK_LINT=0: no)
+#  4. make -C userspace test           (when that target exists) its TAP
+#  5. for each kernel of scripts/kernels.sh:
 #     scripts/vm.sh --kernel K --results results/K -- selftests/run.sh
 #     counts from results/K/summary (written by selftests/run.sh)
+#  6. the debug kernel of scripts/debug-kernel.sh (KASAN, lockdep, kmemleak,
+#     podnet and its KUnit suite built in; CHECK_DEBUG=0: no): built, then
+#     scripts/vm.sh --bzimage ... --results results/debug -- selftests/run.sh;
+#     the selftests and each KUnit case (results/debug/kunit.tap) counted
 #
 # It prints the time of every stage and ends with exactly one line
 #	N passed, N failed[, N skipped]
 # counting test points (", N skipped" only when there are skips). A stage
 # that fails without test points of its own (deps, build, a VM run that
-# exits non-zero with nothing counted to explain it) counts as 1 failed.
+# exits non-zero with nothing counted to explain it: a kernel log problem,
+# a kmemleak report, a boot failure or timeout) counts as 1 failed.
 # Exit status 0 only when everything passed: no failure, no skip.
 #
 # Environment: CHECK_KERNELS="K1 K2" (default: scripts/kernels.sh),
-# CHECK_DEBUG=0 (skip the debug kernel: scripts/debug-kernel.sh's KASAN,
-# lockdep, kmemleak kernel with podnet and its KUnit suite built in, results
-# in results/debug; on by default), CHECK_LINT=0 (skip scripts/lint.sh), CHECK_VM_TIMEOUT (seconds per VM run,
-# default 3600; a debug kernel run may need more), CHECK_TESTS="a.sh b.sh"
-# (default: all of selftests/run.sh's).
+# CHECK_DEBUG=0, CHECK_LINT=0, CHECK_TESTS="a.sh b.sh" (default: all of
+# selftests/run.sh's), CHECK_VM_TIMEOUT (seconds per VM run: default 3600,
+# 7200 for the debug kernel, which runs the selftests about 10 times slower;
+# its per-test timeout is PODNET_TEST_TIMEOUT, default 2400 there).
 
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -98,7 +103,7 @@ tap_count()
 	stage "$1" "$2" "$p passed, $f failed, $s skipped"
 }
 
-# 2b. static analysis: checkpatch, sparse, kernel-doc, shellcheck, yamllint,
+# 3. static analysis: checkpatch, sparse, kernel-doc, shellcheck, yamllint,
 # gcc -fanalyzer, the netlink spec
 if [ "${CHECK_LINT:-1}" = 1 ]; then
 	t0=$SECONDS
@@ -108,7 +113,7 @@ if [ "${CHECK_LINT:-1}" = 1 ]; then
 	rm -f "$log"
 fi
 
-# 3. userspace unit tests, when there are any
+# 4. userspace unit tests, when there are any
 if [ -f userspace/Makefile ] && make -C userspace -n test > /dev/null 2>&1; then
 	t0=$SECONDS
 	log=$(mktemp)
@@ -117,7 +122,7 @@ if [ -f userspace/Makefile ] && make -C userspace -n test > /dev/null 2>&1; then
 	rm -f "$log"
 fi
 
-# 4. the selftests in a VM per kernel
+# 5. the selftests in a VM per kernel
 if [ -n "${CHECK_KERNELS:-}" ]; then
 	read -r -a kernels <<< "$CHECK_KERNELS"
 else
@@ -133,9 +138,9 @@ runs=()
 for k in "${kernels[@]}"; do
 	runs+=("$k")
 done
-# The debug kernel (KASAN, lockdep, kmemleak, podnet
-# built in) of scripts/debug-kernel.sh, built first (about 10 minutes the
-# first time, seconds when only podnet changed)
+# 6. the debug kernel (KASAN, lockdep, kmemleak, podnet built in) of
+# scripts/debug-kernel.sh, built first (about 10 minutes the first time,
+# seconds when only podnet changed)
 if [ "${CHECK_DEBUG:-1}" = 1 ]; then
 	t0=$SECONDS
 	if bz=$(scripts/debug-kernel.sh | tail -n 1) && [ -f "$bz" ]; then
@@ -154,17 +159,19 @@ for run in "${runs[@]}"; do
 		boot=(--bzimage "${run#debug:}")
 		# KASAN and lockdep under emulation: several times slower
 		export PODNET_TEST_TIMEOUT=${PODNET_TEST_TIMEOUT:-2400}
+		vm_timeout=${CHECK_VM_TIMEOUT:-7200}
 		;;
 	*)
 		k=$run
 		boot=(--kernel "$k")
+		vm_timeout=${CHECK_VM_TIMEOUT:-3600}
 		;;
 	esac
 	res=$repo/results/$k
 	mkdir -p "$res"
 	rm -f "$res/summary"
 	scripts/vm.sh "${boot[@]}" --results "$res" \
-		--timeout "${CHECK_VM_TIMEOUT:-3600}" -- selftests/run.sh "${tests[@]}"
+		--timeout "$vm_timeout" -- selftests/run.sh "${tests[@]}"
 	rc=$?
 	p=0 f=0 s=0
 	if [ -f "$res/summary" ]; then
