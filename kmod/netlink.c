@@ -13,7 +13,10 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 
+#include <kunit/visibility.h>
+
 #include "compat.h"
+#include "encap.h"
 #include "peer.h"
 #include "podnet.h"
 
@@ -90,9 +93,17 @@ static int podnet_nl_lock(struct podnet_dev *pn, struct netlink_ext_ack *extack)
 	return -ENODEV;
 }
 
-/* Reads a 4 or 16 byte address attribute. */
-static int podnet_nl_addr(const struct nlattr *attr, struct podnet_addr *addr,
-			  struct netlink_ext_ack *extack)
+/**
+ * podnet_nl_addr - read an address attribute
+ * @attr: 4 (IPv4) or 16 (IPv6) bytes, network byte order
+ * @addr: filled, zeroed first
+ * @extack: for the reason of a refusal
+ *
+ * Return: 0, or -EINVAL for any other length.
+ */
+VISIBLE_IF_KUNIT int podnet_nl_addr(const struct nlattr *attr,
+				    struct podnet_addr *addr,
+				    struct netlink_ext_ack *extack)
 {
 	if (podnet_addr_set(addr, nla_data(attr), nla_len(attr))) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -101,6 +112,7 @@ static int podnet_nl_addr(const struct nlattr *attr, struct podnet_addr *addr,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(podnet_nl_addr);
 
 /**
  * podnet_nl_prefix_valid - check a prefix and its length (a route's)
@@ -131,6 +143,7 @@ int podnet_nl_prefix_valid(const struct podnet_addr *prefix, u8 len,
 	NL_SET_ERR_MSG(extack, "Invalid prefix for given prefix length");
 	return -EINVAL;
 }
+EXPORT_SYMBOL_IF_KUNIT(podnet_nl_prefix_valid);
 
 /* Parses the nest @attr with @policy into @tb; @attr is required. */
 static int podnet_nl_nest(struct nlattr **tb, int maxtype, struct nlattr *attr,
@@ -227,6 +240,7 @@ static int podnet_nl_put_peer(struct sk_buff *skb, struct podnet_dev *pn,
 		    podnet_addr_raw(&peer->addr)) ||
 	    nla_put_u16(skb, PODNET_A_PEER_PORT, peer->port) ||
 	    nla_put_u8(skb, PODNET_A_PEER_ENCAP, peer->encap) ||
+	    nla_put_u8(skb, PODNET_A_PEER_MODE, podnet_peer_mode(pn, peer)) ||
 	    nla_put(skb, PODNET_A_PEER_MAC, ETH_ALEN, mac) ||
 	    nla_put_u32(skb, PODNET_A_PEER_ROUTES, peer->nr_routes) ||
 	    podnet_nl_put_stats(skb, PODNET_A_PEER_STATS, v,
@@ -410,16 +424,23 @@ static int podnet_nl_dev_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
-/* Checks the settable peer attributes of @tb. */
-static int podnet_nl_peer_check(struct nlattr **tb,
-				struct netlink_ext_ack *extack)
+/**
+ * podnet_nl_peer_check - check the settable attributes of a peer
+ * @tb: the parsed PODNET_A_PEER nest
+ * @family: the peer's underlay family, AF_INET or AF_INET6
+ * @extack: for the reason of a refusal
+ *
+ * Return: 0, or -EOPNOTSUPP for a format the family cannot carry, or
+ * -EINVAL for a multicast or zero mac.
+ */
+VISIBLE_IF_KUNIT int podnet_nl_peer_check(struct nlattr **tb, u32 family,
+					  struct netlink_ext_ack *extack)
 {
 	struct nlattr *a = tb[PODNET_A_PEER_ENCAP];
 
-	if (a && nla_get_u8(a) != PODNET_ENCAP_UNSPEC &&
-	    nla_get_u8(a) != PODNET_ENCAP_VXLAN) {
+	if (a && !podnet_encap_valid(nla_get_u8(a), family)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "Only the vxlan encapsulation is supported yet");
+				    "ipip needs an IPv4 peer address");
 		return -EOPNOTSUPP;
 	}
 	a = tb[PODNET_A_PEER_MAC];
@@ -430,6 +451,7 @@ static int podnet_nl_peer_check(struct nlattr **tb,
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(podnet_nl_peer_check);
 
 /* Sets the peer attributes of @tb, checked by podnet_nl_peer_check(). */
 static void podnet_nl_peer_set(struct podnet_peer *peer, struct nlattr **tb)
@@ -464,11 +486,6 @@ static int podnet_nl_peer_doit(struct sk_buff *skb, struct genl_info *info)
 	err = podnet_nl_addr(tb[PODNET_A_PEER_ADDR], &addr, info->extack);
 	if (err)
 		return err;
-	if (addr.family != AF_INET && cmd == PODNET_CMD_PEER_NEW) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[PODNET_A_PEER_ADDR],
-				    "IPv6 underlay is not supported yet");
-		return -EOPNOTSUPP;
-	}
 
 	obj.pn = podnet_nl_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(obj.pn))
@@ -491,7 +508,7 @@ static int podnet_nl_peer_doit(struct sk_buff *skb, struct genl_info *info)
 			err = -EEXIST;
 			break;
 		}
-		err = podnet_nl_peer_check(tb, info->extack);
+		err = podnet_nl_peer_check(tb, addr.family, info->extack);
 		if (err)
 			break;
 		obj.peer = podnet_peer_create(obj.pn, &addr, info->extack);
@@ -502,7 +519,7 @@ static int podnet_nl_peer_doit(struct sk_buff *skb, struct genl_info *info)
 		podnet_nl_peer_set(obj.peer, tb);
 		break;
 	case PODNET_CMD_PEER_SET:
-		err = podnet_nl_peer_check(tb, info->extack);
+		err = podnet_nl_peer_check(tb, addr.family, info->extack);
 		if (!err)
 			podnet_nl_peer_set(obj.peer, tb);
 		break;
@@ -623,11 +640,6 @@ static int podnet_nl_route_parse(struct nlattr *nest, bool need_via,
 		NL_SET_ERR_MSG_ATTR(info->extack, nest,
 				    "Missing the peer of the route (via)");
 		return -EINVAL;
-	}
-	if (need_via && r->via.family != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[PODNET_A_ROUTE_VIA],
-				    "IPv6 underlay is not supported yet");
-		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -855,7 +867,7 @@ static int podnet_nl_sync_peer_parse(struct nlattr *nest, struct nlattr **tb,
 				    "IPv6 underlay is not supported yet");
 		return -EOPNOTSUPP;
 	}
-	return podnet_nl_peer_check(tb, info->extack);
+	return podnet_nl_peer_check(tb, addr->family, info->extack);
 }
 
 /*

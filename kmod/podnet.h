@@ -19,6 +19,8 @@
 #include "addr.h"
 #include "table.h"
 
+struct podnet_peer;
+
 /* Outer IPv4 + UDP + VXLAN + inner Ethernet. */
 #define PODNET_VXLAN_HEADROOM	(20 + 8 + 8 + 14)
 
@@ -150,6 +152,7 @@ void podnet_sock_drops(struct podnet_dev *pn, u64 *sum);
 
 /* tx.c */
 netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev);
+u8 podnet_peer_mode(struct podnet_dev *pn, struct podnet_peer *peer);
 
 /* rx.c */
 int podnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
@@ -157,6 +160,12 @@ int podnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
 /* netlink.c */
 int podnet_nl_prefix_valid(const struct podnet_addr *prefix, u8 len,
 			   struct netlink_ext_ack *extack);
+#if IS_ENABLED(CONFIG_KUNIT)
+int podnet_nl_addr(const struct nlattr *attr, struct podnet_addr *addr,
+		   struct netlink_ext_ack *extack);
+int podnet_nl_peer_check(struct nlattr **tb, u32 family,
+			 struct netlink_ext_ack *extack);
+#endif
 int podnet_genl_init(void);
 void podnet_genl_exit(void);
 

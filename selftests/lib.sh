@@ -470,6 +470,7 @@ podnet_load()
 	[ -f "$PODNET_KO" ] || { echo "$PODNET_KO not built" >&2; return 1; }
 	modprobe udp_tunnel || return 1
 	modprobe ip6_udp_tunnel || return 1
+	modprobe tunnel4 || return 1
 	insmod "$PODNET_KO"
 }
 

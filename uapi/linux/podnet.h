@@ -162,6 +162,11 @@ enum podnet_peer_attr {
 	PODNET_A_PEER_ROUTES,		/* u32, number of routes */
 	PODNET_A_PEER_STATS,		/* nest, enum podnet_peer_stat */
 	PODNET_A_PEER_PAD,
+	PODNET_A_PEER_MODE,		/* u8, enum podnet_encap: the format
+					 * packets to the peer use now (AUTO
+					 * resolved to DIRECT or the device's
+					 * encap); replies only
+					 */
 
 	__PODNET_A_PEER_MAX
 };
