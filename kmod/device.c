@@ -15,11 +15,12 @@
 #include <net/rtnetlink.h>
 
 #include "compat.h"
+#include "encap.h"
 #include "peer.h"
 #include "podnet.h"
 
-/* MTU when no underlay device is given: 1500 minus the VXLAN overhead. */
-#define PODNET_MAX_MTU	(IP_MAX_MTU - PODNET_VXLAN_HEADROOM)
+/* Largest MTU: the IP maximum minus the largest overhead. */
+#define PODNET_MAX_MTU	(IP_MAX_MTU - PODNET_MAX_HEADROOM)
 
 /**
  * podnet_drops_sum - add per-CPU drop counters to @sum
@@ -118,12 +119,23 @@ static void podnet_destructor(struct net_device *dev)
 
 static int podnet_open(struct net_device *dev)
 {
-	return podnet_sock_attach(netdev_priv(dev), NULL);
+	struct podnet_dev *pn = netdev_priv(dev);
+	struct podnet_net *pnet = net_generic(pn->net, podnet_net_id);
+	int err;
+
+	err = podnet_sock_attach(pn, NULL);
+	if (err)
+		return err;
+	hlist_add_head_rcu(&pn->up_node, &pnet->up_devs);
+	return 0;
 }
 
 static int podnet_stop(struct net_device *dev)
 {
-	podnet_sock_detach(netdev_priv(dev));
+	struct podnet_dev *pn = netdev_priv(dev);
+
+	hlist_del_init_rcu(&pn->up_node);
+	podnet_sock_detach(pn);
 	return 0;
 }
 
@@ -150,7 +162,7 @@ static void podnet_setup(struct net_device *dev)
 	dev->mtu = PODNET_DEFAULT_MTU;
 	dev->min_mtu = IPV4_MIN_MTU;
 	dev->max_mtu = PODNET_MAX_MTU;
-	dev->needed_headroom = PODNET_VXLAN_HEADROOM + LL_MAX_HEADER;
+	dev->needed_headroom = PODNET_MAX_HEADROOM + LL_MAX_HEADER;
 	dev->features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_FRAGLIST |
 			NETIF_F_RXCSUM | NETIF_F_GSO_SOFTWARE | NETIF_F_HIGHDMA;
 	dev->hw_features = dev->features;
@@ -164,6 +176,7 @@ static void podnet_setup(struct net_device *dev)
 	pn->dev = dev;
 	mutex_init(&pn->lock);
 	INIT_HLIST_NODE(&pn->sock_node);
+	INIT_HLIST_NODE(&pn->up_node);
 }
 
 static struct netlink_range_validation podnet_vni_range __ro_after_init = {
@@ -192,12 +205,8 @@ static int podnet_validate(struct nlattr *tb[], struct nlattr *data[],
 	if (!data)
 		return 0;
 	a = data[IFLA_PODNET_LOCAL];
-	if (a && nla_len(a) == sizeof(struct in6_addr)) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "Local address must be IPv4 (IPv6 underlay is not supported yet)");
-		return -EOPNOTSUPP;
-	}
-	if (a && nla_len(a) != sizeof(__be32)) {
+	if (a && nla_len(a) != sizeof(__be32) &&
+	    nla_len(a) != sizeof(struct in6_addr)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "Local address must be 4 or 16 bytes");
 		return -EINVAL;
@@ -208,13 +217,26 @@ static int podnet_validate(struct nlattr *tb[], struct nlattr *data[],
 				    "VTEP mac must be a unicast, non-zero address");
 		return -EADDRNOTAVAIL;
 	}
-	a = data[IFLA_PODNET_ENCAP];
-	if (a && nla_get_u8(a) != PODNET_ENCAP_VXLAN) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "Only the vxlan encapsulation is supported yet");
-		return -EOPNOTSUPP;
-	}
 	return 0;
+}
+
+static bool podnet_local_any(const struct podnet_addr *a)
+{
+	if (a->family == AF_INET)
+		return a->ip4 == htonl(INADDR_ANY);
+	return ipv6_addr_any(&a->ip6);
+}
+
+/* Whether @a is an address of the namespace @net. */
+static bool podnet_local_ok(struct net *net, const struct podnet_addr *a)
+{
+	if (a->family == AF_INET)
+		return inet_addr_type(net, a->ip4) == RTN_LOCAL;
+#if IS_ENABLED(CONFIG_IPV6)
+	return ipv6_chk_addr(net, &a->ip6, NULL, 0);
+#else
+	return false;
+#endif
 }
 
 /*
@@ -246,9 +268,9 @@ static int podnet_parse_cfg(struct net *net, struct nlattr *data[],
 	a = data[IFLA_PODNET_LOCAL];
 	if (a) {
 		podnet_addr_set(&cfg->local, nla_data(a), nla_len(a));
-		if (cfg->local.ip4 == htonl(INADDR_ANY)) {
+		if (podnet_local_any(&cfg->local)) {
 			memset(&cfg->local, 0, sizeof(cfg->local));
-		} else if (inet_addr_type(net, cfg->local.ip4) != RTN_LOCAL) {
+		} else if (!podnet_local_ok(net, &cfg->local)) {
 			NL_SET_ERR_MSG_ATTR(extack, a,
 					    "Local address is not an address of this namespace");
 			return -EADDRNOTAVAIL;
@@ -267,14 +289,32 @@ static int podnet_parse_cfg(struct net *net, struct nlattr *data[],
 	return 0;
 }
 
-/* Largest MTU the underlay allows, or 0 without an underlay device. */
-static unsigned int podnet_underlay_mtu(struct net *net, int link)
+/*
+ * The automatic MTU of a configuration: the underlay device's MTU (1500
+ * without one) minus the overhead of the device's format over the family
+ * of its local address (IPv4 when none). AUTO counts as its fallback,
+ * VXLAN.
+ */
+static unsigned int podnet_auto_mtu(struct net *net,
+				    const struct podnet_cfg *cfg)
 {
-	struct net_device *lower = link ? __dev_get_by_index(net, link) : NULL;
+	struct net_device *lower = cfg->link ?
+				   __dev_get_by_index(net, cfg->link) : NULL;
+	unsigned int mtu = lower ? lower->mtu : ETH_DATA_LEN;
+	u8 encap = cfg->encap;
 
-	if (!lower || lower->mtu <= PODNET_VXLAN_HEADROOM)
-		return 0;
-	return lower->mtu - PODNET_VXLAN_HEADROOM;
+	if (encap == PODNET_ENCAP_AUTO)
+		encap = PODNET_ENCAP_VXLAN;
+	mtu -= min(mtu, podnet_encap_overhead(encap,
+					      cfg->local.family ?: AF_INET));
+	return max_t(unsigned int, mtu, IPV4_MIN_MTU);
+}
+
+/* The largest MTU: the automatic one over an underlay device. */
+static unsigned int podnet_max_mtu(struct net *net,
+				   const struct podnet_cfg *cfg)
+{
+	return cfg->link ? podnet_auto_mtu(net, cfg) : PODNET_MAX_MTU;
 }
 
 static int podnet_newlink(struct net *src_net, struct net_device *dev,
@@ -283,7 +323,6 @@ static int podnet_newlink(struct net *src_net, struct net_device *dev,
 {
 	struct podnet_net *pnet = net_generic(src_net, podnet_net_id);
 	struct podnet_dev *pn = netdev_priv(dev);
-	unsigned int lower_mtu;
 	u8 mac[ETH_ALEN];
 	int err;
 
@@ -297,11 +336,8 @@ static int podnet_newlink(struct net *src_net, struct net_device *dev,
 	if (err)
 		return err;
 
-	lower_mtu = podnet_underlay_mtu(src_net, pn->cfg.link);
-	if (lower_mtu) {
-		dev->max_mtu = lower_mtu;
-		dev->mtu = lower_mtu;
-	}
+	dev->max_mtu = podnet_max_mtu(src_net, &pn->cfg);
+	dev->mtu = podnet_auto_mtu(src_net, &pn->cfg);
 	if (tb[IFLA_MTU]) {
 		u32 mtu = nla_get_u32(tb[IFLA_MTU]);
 
@@ -346,19 +382,17 @@ static int podnet_changelink(struct net_device *dev, struct nlattr *tb[],
 		return -EADDRINUSE;
 	}
 
-	if (cfg.link != pn->cfg.link) {
-		unsigned int lower_mtu = podnet_underlay_mtu(pn->net, cfg.link);
-
-		dev->max_mtu = lower_mtu ?: PODNET_MAX_MTU;
-		if (dev->mtu > dev->max_mtu)
-			dev_set_mtu(dev, dev->max_mtu);
-	}
+	/* An automatic MTU follows; a larger one than allowed shrinks. */
+	dev->max_mtu = podnet_max_mtu(pn->net, &cfg);
+	if (dev->mtu == podnet_auto_mtu(pn->net, &pn->cfg) ||
+	    dev->mtu > dev->max_mtu)
+		dev_set_mtu(dev, podnet_auto_mtu(pn->net, &cfg));
 
 	WRITE_ONCE(pn->cfg.vni, cfg.vni);
 	WRITE_ONCE(pn->cfg.ttl, cfg.ttl);
 	WRITE_ONCE(pn->cfg.tos, cfg.tos);
 	WRITE_ONCE(pn->cfg.mac, cfg.mac);
-	pn->cfg.encap = cfg.encap;
+	WRITE_ONCE(pn->cfg.encap, cfg.encap);
 	if (underlay) {
 		pn->cfg.port = cfg.port;
 		pn->cfg.link = cfg.link;
@@ -439,6 +473,7 @@ static int __net_init podnet_net_init(struct net *net)
 
 	INIT_LIST_HEAD(&pnet->devs);
 	INIT_LIST_HEAD(&pnet->socks);
+	INIT_HLIST_HEAD(&pnet->up_devs);
 	return 0;
 }
 

@@ -21,12 +21,17 @@ static int __init podnet_mod_init(void)
 	err = podnet_device_init();
 	if (err)
 		goto err_table;
-	err = podnet_genl_init();
+	err = podnet_ipip_init();
 	if (err)
 		goto err_device;
+	err = podnet_genl_init();
+	if (err)
+		goto err_ipip;
 	pr_info("podnet: loaded\n");
 	return 0;
 
+err_ipip:
+	podnet_ipip_exit();
 err_device:
 	podnet_device_exit();
 err_table:
@@ -37,6 +42,7 @@ err_table:
 static void __exit podnet_mod_exit(void)
 {
 	podnet_genl_exit();
+	podnet_ipip_exit();
 	podnet_device_exit();
 	rcu_barrier();
 	podnet_table_exit();

@@ -21,8 +21,6 @@
 
 struct podnet_peer;
 
-/* Outer IPv4 + UDP + VXLAN + inner Ethernet. */
-#define PODNET_VXLAN_HEADROOM	(20 + 8 + 8 + 14)
 
 /**
  * struct podnet_pcpu_drops - per-CPU drop counters, by enum podnet_stat
@@ -59,7 +57,8 @@ struct podnet_cfg {
 /**
  * struct podnet_sock - a UDP tunnel socket
  * @list: in the podnet_net of its namespace (RTNL)
- * @sock: the kernel socket
+ * @sock: the kernel socket, IPv4
+ * @sock6: the IPv6 socket (IPv6 only), NULL when IPv6 is off
  * @port: UDP port, host order
  * @refs: devices using it (RTNL)
  * @devs: those devices (RCU readers, RTNL writers)
@@ -69,6 +68,7 @@ struct podnet_cfg {
 struct podnet_sock {
 	struct list_head list;
 	struct socket *sock;
+	struct socket *sock6;
 	u16 port;
 	unsigned int refs;
 	struct hlist_head devs;
@@ -82,6 +82,7 @@ struct podnet_sock {
  * @net: the namespace of the underlay socket (where the device was created)
  * @list: in the podnet_net of @net, under RTNL
  * @sock_node: in @sock's device list (RCU), while the device is up
+ * @up_node: in the podnet_net's list of up devices (RCU), for IP-in-IP
  * @sock: the UDP socket, while the device is up (RCU readers, RTNL writers)
  * @cfg: configuration, written under RTNL, read locklessly by the data path
  * @lock: serializes changes of peers and routes
@@ -99,6 +100,7 @@ struct podnet_dev {
 	struct net *net;
 	struct list_head list;
 	struct hlist_node sock_node;
+	struct hlist_node up_node;
 	struct podnet_sock __rcu *sock;
 	struct podnet_cfg cfg;
 	struct mutex lock;	/* see above */
@@ -116,10 +118,12 @@ struct podnet_dev {
  * struct podnet_net - per-namespace state, under RTNL
  * @devs: devices whose socket lives in this namespace
  * @socks: open sockets (struct podnet_sock)
+ * @up_devs: devices that are up (RCU readers: IP-in-IP receive)
  */
 struct podnet_net {
 	struct list_head devs;
 	struct list_head socks;
+	struct hlist_head up_devs;
 };
 
 extern unsigned int podnet_net_id;
@@ -156,6 +160,12 @@ u8 podnet_peer_mode(struct podnet_dev *pn, struct podnet_peer *peer);
 
 /* rx.c */
 int podnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
+int podnet_rx_deliver(struct podnet_dev *pn, const struct podnet_addr *saddr,
+		      struct sk_buff *skb, const void *outer);
+
+/* ipip.c */
+int podnet_ipip_init(void);
+void podnet_ipip_exit(void);
 
 /* netlink.c */
 int podnet_nl_prefix_valid(const struct podnet_addr *prefix, u8 len,

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * podnet: receive. Packets arrive on the UDP tunnel socket of their port;
- * one is taken only when its VXLAN header is valid, its VNI belongs to a
- * device, its outer source is a peer of that device, its inner packet is
- * IPv4 or IPv6 and its inner source lies in a PodCIDR routed to that same
- * peer. Everything else is dropped and counted by reason.
+ * podnet: receive. Packets arrive on the UDP tunnel socket of their port
+ * (VXLAN, VXLAN-GPE) or from the IP-in-IP handler (ipip.c). One is taken
+ * only when its tunnel header is valid, its VNI belongs to a device, its
+ * outer source is a peer of that device, its inner packet is IPv4 or IPv6
+ * and its inner source lies in a PodCIDR routed to that same peer.
+ * Everything else is dropped and counted by reason.
  */
 #include <linux/etherdevice.h>
 #include <linux/ip.h>
@@ -16,6 +17,7 @@
 #include <net/udp_tunnel.h>
 #include <net/vxlan.h>
 
+#include "encap.h"
 #include "peer.h"
 #include "podnet.h"
 
@@ -28,18 +30,20 @@ static struct podnet_peer *podnet_rx_src_peer(struct podnet_dev *pn,
 	return podnet_table_lookup6(&pn->table, &ipv6_hdr(skb)->saddr);
 }
 
-/* Checks the inner packet at skb->data; sets skb->protocol from @proto. */
+/*
+ * Checks the inner packet at skb->data, announced as @proto by its
+ * encapsulation; sets skb->protocol and the network header.
+ */
 static bool podnet_rx_inner_ok(struct sk_buff *skb, __be16 proto)
 {
 	skb->protocol = proto;
 	skb_reset_network_header(skb);
 	if (!pskb_inet_may_pull(skb))
 		return false;
-	if (proto == htons(ETH_P_IP))
-		return ip_hdr(skb)->version == 4 && ip_hdr(skb)->ihl >= 5;
-	if (proto == htons(ETH_P_IPV6))
-		return ipv6_hdr(skb)->version == 6;
-	return false;
+	if (proto == htons(ETH_P_IP) && ip_hdr(skb)->ihl > 5 &&
+	    !pskb_may_pull(skb, ip_hdr(skb)->ihl * 4))
+		return false;
+	return podnet_inner_valid(skb->data, skb_headlen(skb), proto);
 }
 
 static void podnet_rx_stats(struct podnet_peer *peer, unsigned int len)
@@ -53,86 +57,53 @@ static void podnet_rx_stats(struct podnet_peer *peer, unsigned int len)
 	WRITE_ONCE(p->last_rx, jiffies);
 }
 
-/**
- * podnet_udp_encap_recv - encap_rcv of the podnet UDP sockets
- * @sk: the socket
- * @skb: a UDP packet, skb->data at the UDP header
- *
- * Context: softirq, rcu_read_lock() held by the UDP receive path.
- * Return: 0, the packet is consumed (delivered or dropped).
- */
-int podnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
+/* RFC 6040 decapsulation from the outer IPv4 or IPv6 header @outer. */
+static int podnet_rx_ecn(const void *outer, struct sk_buff *skb)
 {
-	struct podnet_sock *ps = rcu_dereference_sk_user_data(sk);
-	struct podnet_pcpu_drops __percpu *drops;
-	enum podnet_stat reason;
+	if (((const struct iphdr *)outer)->version == 4)
+		return IP_ECN_decapsulate(outer, skb);
+	return IP6_ECN_decapsulate(outer, skb);
+}
+
+/**
+ * podnet_rx_deliver - the checks every decapsulated packet passes, then
+ * delivery to the device
+ * @pn: the device the packet's encapsulation selected
+ * @saddr: its outer source
+ * @skb: the inner packet at skb->data, skb->protocol set to what the
+ *	encapsulation announced
+ * @outer: the outer IPv4 or IPv6 header (still in @skb's head)
+ *
+ * The inner packet must be sane IPv4 or IPv6, its source must lie in a
+ * PodCIDR routed to the peer @saddr (one lookup when it does), its ECN must decapsulate and the device must be
+ * up. Drops are counted on the device by reason.
+ *
+ * Context: softirq, RCU read side.
+ * Return: 0, @skb is consumed.
+ */
+int podnet_rx_deliver(struct podnet_dev *pn, const struct podnet_addr *saddr,
+		      struct sk_buff *skb, const void *outer)
+{
+	unsigned int nh = (const u8 *)outer - skb->head;
 	struct podnet_peer *peer;
-	struct podnet_addr saddr;
-	struct podnet_dev *pn;
-	struct vxlanhdr *vxh;
-	const struct iphdr *oiph;
+	enum podnet_stat reason;
 	unsigned int len;
-	__be16 proto;
-	int nh, err;
-	u32 vni;
 
-	if (!ps)
-		goto drop_uncounted;
-	drops = ps->drops;
-
-	reason = PODNET_STAT_RX_BAD_HEADER;
-	if (!pskb_may_pull(skb, VXLAN_HLEN))
-		goto drop;
-	vxh = (struct vxlanhdr *)(udp_hdr(skb) + 1);
-	if (vxh->vx_flags != VXLAN_HF_VNI ||
-	    (vxh->vx_vni & ~VXLAN_VNI_MASK))
-		goto drop;
-	vni = be32_to_cpu(vxh->vx_vni) >> 8;
-
-	reason = PODNET_STAT_RX_UNKNOWN_VNI;
-	hlist_for_each_entry_rcu(pn, &ps->devs, sock_node)
-		if (READ_ONCE(pn->cfg.vni) == vni)
-			goto found;
-	goto drop;
-
-found:
-	drops = pn->drops;
-	memset(&saddr, 0, sizeof(saddr));
-	saddr.family = AF_INET;
-	saddr.ip4 = ip_hdr(skb)->saddr;
-
-	reason = PODNET_STAT_RX_BAD_HEADER;
-	if (__iptunnel_pull_header(skb, VXLAN_HLEN, htons(ETH_P_TEB), false,
-				   !net_eq(pn->net, dev_net(pn->dev))))
-		goto drop;
-
+	/* skb->head may move when the inner header is pulled. */
 	reason = PODNET_STAT_RX_BAD_INNER;
-	if (!pskb_may_pull(skb, ETH_HLEN))
-		goto drop;
-	proto = ((struct ethhdr *)skb->data)->h_proto;
-	if (proto != htons(ETH_P_IP) && proto != htons(ETH_P_IPV6))
-		goto drop;
-	skb_pull_rcsum(skb, ETH_HLEN);
-
-	/*
-	 * The outer header stays where it is, but skb->head may move when
-	 * the inner header is pulled: keep its offset.
-	 */
-	nh = skb_network_header(skb) - skb->head;
-	if (!podnet_rx_inner_ok(skb, proto))
+	if (!podnet_rx_inner_ok(skb, skb->protocol))
 		goto drop;
 	skb_reset_mac_header(skb);
-	oiph = (const struct iphdr *)(skb->head + nh);
+	outer = skb->head + nh;
 
 	peer = podnet_rx_src_peer(pn, skb);
-	if (unlikely(!peer || !podnet_addr_equal(&peer->addr, &saddr))) {
-		reason = podnet_peer_find(pn, &saddr) ?
+	if (unlikely(!peer || !podnet_addr_equal(&peer->addr, saddr))) {
+		reason = podnet_peer_find(pn, saddr) ?
 			 PODNET_STAT_RX_SPOOFED : PODNET_STAT_RX_UNKNOWN_PEER;
 		goto drop;
 	}
 
-	err = IP_ECN_decapsulate(oiph, skb);
-	if (unlikely(err > 1)) {
+	if (unlikely(podnet_rx_ecn(outer, skb) > 1)) {
 		reason = PODNET_STAT_RX_ECN;
 		goto drop;
 	}
@@ -151,9 +122,94 @@ found:
 	return 0;
 
 drop:
-	podnet_drop_inc(drops, reason);
-	if (drops != ps->drops)
-		dev_core_stats_rx_dropped_inc(pn->dev);
+	podnet_drop_inc(pn->drops, reason);
+	dev_core_stats_rx_dropped_inc(pn->dev);
+	kfree_skb(skb);
+	return 0;
+}
+
+/* The outer source of a packet that came in on a UDP socket. */
+static void podnet_rx_outer_src(struct sk_buff *skb, struct podnet_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (ip_hdr(skb)->version == 4) {
+		a->family = AF_INET;
+		a->ip4 = ip_hdr(skb)->saddr;
+	} else {
+		a->family = AF_INET6;
+		a->ip6 = ipv6_hdr(skb)->saddr;
+	}
+}
+
+/**
+ * podnet_udp_encap_recv - encap_rcv of the podnet UDP sockets
+ * @sk: the socket
+ * @skb: a UDP packet, skb->data at the UDP header
+ *
+ * Takes VXLAN and VXLAN-GPE over IPv4 and IPv6; the VNI selects the
+ * device.
+ *
+ * Context: softirq, rcu_read_lock() held by the UDP receive path.
+ * Return: 0, the packet is consumed (delivered or dropped).
+ */
+int podnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
+{
+	struct podnet_sock *ps = rcu_dereference_sk_user_data(sk);
+	enum podnet_stat reason;
+	struct podnet_addr saddr;
+	struct podnet_dev *pn;
+	__be16 proto, eproto;
+	const void *outer;
+	int encap;
+	u32 vni;
+
+	if (!ps)
+		goto drop_uncounted;
+
+	reason = PODNET_STAT_RX_BAD_HEADER;
+	if (!pskb_may_pull(skb, VXLAN_HLEN))
+		goto drop;
+	encap = podnet_vxlan_parse((struct vxlanhdr *)(udp_hdr(skb) + 1),
+				   &vni, &proto);
+	if (encap == -EPFNOSUPPORT)
+		reason = PODNET_STAT_RX_BAD_INNER;
+	if (encap < 0)
+		goto drop;
+
+	reason = PODNET_STAT_RX_UNKNOWN_VNI;
+	hlist_for_each_entry_rcu(pn, &ps->devs, sock_node)
+		if (READ_ONCE(pn->cfg.vni) == vni)
+			goto found;
+	goto drop;
+
+found:
+	podnet_rx_outer_src(skb, &saddr);
+	if (__iptunnel_pull_header(skb, VXLAN_HLEN, proto, false,
+				   !net_eq(pn->net, dev_net(pn->dev))))
+		goto drop_dev_header;
+	if (encap == PODNET_ENCAP_VXLAN) {
+		if (!pskb_may_pull(skb, ETH_HLEN))
+			goto drop_dev_inner;
+		eproto = podnet_eth_parse((const struct ethhdr *)skb->data);
+		if (!eproto)
+			goto drop_dev_inner;
+		skb_pull_rcsum(skb, ETH_HLEN);
+		skb->protocol = eproto;
+	}
+	outer = skb_network_header(skb);
+	return podnet_rx_deliver(pn, &saddr, skb, outer);
+
+drop_dev_header:
+	reason = PODNET_STAT_RX_BAD_HEADER;
+	goto drop_dev;
+drop_dev_inner:
+	reason = PODNET_STAT_RX_BAD_INNER;
+drop_dev:
+	podnet_drop_inc(pn->drops, reason);
+	dev_core_stats_rx_dropped_inc(pn->dev);
+	goto drop_uncounted;
+drop:
+	podnet_drop_inc(ps->drops, reason);
 drop_uncounted:
 	kfree_skb(skb);
 	return 0;

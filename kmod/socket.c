@@ -5,6 +5,7 @@
  * released with the last one. Devices on a socket are told apart by VNI.
  */
 #include <linux/slab.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/udp_tunnel.h>
@@ -28,22 +29,48 @@ static void podnet_sock_release(struct podnet_sock *ps)
 {
 	list_del(&ps->list);
 	synchronize_net();
+	if (ps->sock6)
+		udp_tunnel_sock_release(ps->sock6);
 	udp_tunnel_sock_release(ps->sock);
 	call_rcu(&ps->rcu, podnet_sock_free_rcu);
 }
 
-static struct podnet_sock *podnet_sock_create(struct net *net, u16 port,
-					      struct netlink_ext_ack *extack)
+/* A UDP tunnel socket of @family on @port delivering to @ps. */
+static int podnet_sock_open(struct net *net, struct podnet_sock *ps,
+			    u32 family, struct socket **sockp)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
+		.sk_user_data = ps,
 		.encap_type = 1,
 		.encap_rcv = podnet_udp_encap_recv,
 	};
 	struct udp_port_cfg cfg = {
-		.family = AF_INET,
-		.local_ip.s_addr = htonl(INADDR_ANY),
-		.local_udp_port = htons(port),
+		.family = family,
+		.local_udp_port = htons(ps->port),
 	};
+	int err;
+
+	if (family == AF_INET6) {
+		/* Over IPv6, UDP checksums are on both ways, as in vxlan. */
+		cfg.ipv6_v6only = 1;
+		cfg.use_udp6_tx_checksums = 1;
+		cfg.use_udp6_rx_checksums = 1;
+	}
+	err = udp_sock_create(net, &cfg, sockp);
+	if (err)
+		return err;
+	udp_allow_gso((*sockp)->sk);
+	setup_udp_tunnel_sock(net, *sockp, &tcfg);
+	return 0;
+}
+
+/*
+ * The IPv4 socket is required; the IPv6 one is opened when the namespace
+ * has IPv6 (an IPv6 peer's packets are dropped without it).
+ */
+static struct podnet_sock *podnet_sock_create(struct net *net, u16 port,
+					      struct netlink_ext_ack *extack)
+{
 	struct podnet_sock *ps;
 	int err;
 
@@ -57,17 +84,20 @@ static struct podnet_sock *podnet_sock_create(struct net *net, u16 port,
 		err = -ENOMEM;
 		goto err_free_ps;
 	}
-	err = udp_sock_create(net, &cfg, &ps->sock);
-	if (err)
-		goto err_free_drops;
-	udp_allow_gso(ps->sock->sk);
-
 	ps->port = port;
 	INIT_HLIST_HEAD(&ps->devs);
-	tcfg.sk_user_data = ps;
-	setup_udp_tunnel_sock(net, ps->sock, &tcfg);
+	err = podnet_sock_open(net, ps, AF_INET, &ps->sock);
+	if (err)
+		goto err_free_drops;
+	if (IS_ENABLED(CONFIG_IPV6) && ipv6_mod_enabled()) {
+		err = podnet_sock_open(net, ps, AF_INET6, &ps->sock6);
+		if (err && err != -EAFNOSUPPORT)
+			goto err_release;
+	}
 	return ps;
 
+err_release:
+	udp_tunnel_sock_release(ps->sock);
 err_free_drops:
 	free_percpu(ps->drops);
 err_free_ps:

@@ -1,25 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * podnet: transmit. The inner destination selects a PodCIDR route, the
- * route a peer, and the packet leaves in the peer's wire format over the
- * kernel's UDP tunnel helpers. No lock is taken per packet.
+ * route a peer, and the packet leaves in the peer's wire format: VXLAN or
+ * VXLAN-GPE over the kernel's UDP tunnel helpers (IPv4 or IPv6 underlay),
+ * IP-in-IP, or unencapsulated to the peer as next hop. No lock is taken
+ * per packet; the underlay route comes from the peer's dst_cache.
  */
 #include <linux/etherdevice.h>
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
+#include <linux/in_route.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/dsfield.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
+#include <net/ip6_route.h>
 #include <net/ip_tunnels.h>
+#include <net/ipv6_stubs.h>
+#include <net/neighbour.h>
 #include <net/route.h>
 #include <net/udp.h>
 #include <net/udp_tunnel.h>
-#include <net/vxlan.h>
 
+#include "encap.h"
 #include "peer.h"
 #include "podnet.h"
+
+/* The outer source address the underlay route chose. */
+union podnet_saddr {
+	__be32 ip4;
+	struct in6_addr ip6;
+};
+
+static struct rtable *podnet_rt(struct dst_entry *dst)
+{
+	return container_of(dst, struct rtable, dst);
+}
 
 static void podnet_tx_stats(struct podnet_peer *peer, unsigned int len)
 {
@@ -59,81 +76,345 @@ static u8 podnet_tx_tos(const struct podnet_dev *pn, struct sk_buff *skb)
 	return ip_tunnel_ecn_encap(tos, ip_hdr(skb), skb);
 }
 
+/* The tunnel format of @encap: AUTO and DIRECT fall back to the device's. */
+static u8 podnet_tunnel_encap(const struct podnet_dev *pn, u8 encap)
+{
+	if (encap != PODNET_ENCAP_AUTO && encap != PODNET_ENCAP_DIRECT)
+		return encap;
+	encap = READ_ONCE(pn->cfg.encap);
+	if (encap == PODNET_ENCAP_AUTO || encap == PODNET_ENCAP_DIRECT)
+		return PODNET_ENCAP_VXLAN;
+	return encap;
+}
+
+/* The format configured for @peer: its own, else the device's. */
+static u8 podnet_peer_encap(const struct podnet_dev *pn,
+			    const struct podnet_peer *peer)
+{
+	return READ_ONCE(peer->encap) ?: READ_ONCE(pn->cfg.encap);
+}
+
 /*
- * VXLAN (RFC 7348): outer IPv4/UDP, 8 byte VXLAN header, inner Ethernet
- * from the device's vtep mac to the peer's. Consumes @skb.
+ * The underlay route to @peer, from its dst_cache when the flow allows it.
+ * Sets *@saddr (the outer source). @skb may be NULL (control plane).
  */
-static int podnet_xmit_vxlan(struct podnet_dev *pn, struct podnet_peer *peer,
-			     struct sk_buff *skb)
+static struct dst_entry *podnet_route(struct podnet_dev *pn,
+				      struct podnet_peer *peer,
+				      struct sk_buff *skb,
+				      union podnet_saddr *saddr, u8 proto,
+				      u8 tos, __be16 sport, __be16 dport)
+{
+	bool cache = skb && ip_tunnel_dst_cache_usable(skb, NULL);
+	const struct podnet_addr *local = &pn->cfg.local;
+	struct dst_entry *dst;
+
+	if (peer->addr.family == AF_INET) {
+		struct flowi4 fl4 = {};
+		struct rtable *rt;
+
+		if (cache) {
+			rt = dst_cache_get_ip4(&peer->dst_cache, &saddr->ip4);
+			if (rt)
+				return &rt->dst;
+		}
+		fl4.flowi4_oif = READ_ONCE(pn->cfg.link);
+		fl4.flowi4_mark = skb ? skb->mark : 0;
+		fl4.flowi4_proto = proto;
+		fl4.flowi4_tos = RT_TOS(tos);
+		fl4.daddr = peer->addr.ip4;
+		fl4.saddr = local->family == AF_INET ? local->ip4 : 0;
+		fl4.fl4_sport = sport;
+		fl4.fl4_dport = dport;
+		rt = ip_route_output_key(pn->net, &fl4);
+		if (IS_ERR(rt))
+			return ERR_CAST(rt);
+		dst = &rt->dst;
+		saddr->ip4 = fl4.saddr;
+		if (dst->dev == pn->dev)
+			goto err_loop;
+		if (cache)
+			dst_cache_set_ip4(&peer->dst_cache, dst, fl4.saddr);
+		return dst;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		struct flowi6 fl6 = {};
+
+		if (cache) {
+			dst = dst_cache_get_ip6(&peer->dst_cache, &saddr->ip6);
+			if (dst)
+				return dst;
+		}
+		fl6.flowi6_oif = READ_ONCE(pn->cfg.link);
+		fl6.flowi6_mark = skb ? skb->mark : 0;
+		fl6.flowi6_proto = proto;
+		fl6.flowlabel = ip6_make_flowinfo(tos, 0);
+		fl6.daddr = peer->addr.ip6;
+		if (local->family == AF_INET6)
+			fl6.saddr = local->ip6;
+		fl6.fl6_sport = sport;
+		fl6.fl6_dport = dport;
+		dst = ipv6_stub->ipv6_dst_lookup_flow(pn->net, NULL, &fl6, NULL);
+		if (IS_ERR(dst))
+			return dst;
+		saddr->ip6 = fl6.saddr;
+		if (dst->dev == pn->dev)
+			goto err_loop;
+		if (cache)
+			dst_cache_set_ip6(&peer->dst_cache, dst, &fl6.saddr);
+		return dst;
+	}
+#else
+	return ERR_PTR(-EAFNOSUPPORT);
+#endif
+
+err_loop:
+	dst_release(dst);
+	return ERR_PTR(-ELOOP);
+}
+
+/* Whether the underlay reaches @dst's destination without a gateway. */
+static bool podnet_dst_onlink(const struct dst_entry *dst, u32 family)
+{
+	if (family == AF_INET) {
+		const struct rtable *rt = container_of(dst, struct rtable, dst);
+
+		return rt->rt_type == RTN_UNICAST && !rt->rt_gw_family;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	return !(container_of(dst, struct rt6_info, dst)->rt6i_flags &
+		 RTF_GATEWAY);
+#else
+	return false;
+#endif
+}
+
+/**
+ * podnet_peer_mode - the format packets to a peer use now
+ * @pn: the device
+ * @peer: the peer
+ *
+ * Resolves the peer's encap (or the device's): AUTO becomes DIRECT when the
+ * underlay route to the peer has no gateway, else the device's tunnel
+ * format.
+ *
+ * Context: process context, under the device lock.
+ * Return: enum podnet_encap, never UNSPEC or AUTO.
+ */
+u8 podnet_peer_mode(struct podnet_dev *pn, struct podnet_peer *peer)
+{
+	u8 encap = podnet_peer_encap(pn, peer);
+	union podnet_saddr saddr;
+	struct dst_entry *dst;
+	bool onlink;
+
+	if (encap != PODNET_ENCAP_AUTO)
+		return encap;
+	dst = podnet_route(pn, peer, NULL, &saddr, 0, 0, 0, 0);
+	if (IS_ERR(dst))
+		return podnet_tunnel_encap(pn, encap);
+	onlink = podnet_dst_onlink(dst, peer->addr.family);
+	dst_release(dst);
+	return onlink ? PODNET_ENCAP_DIRECT : podnet_tunnel_encap(pn, encap);
+}
+
+/*
+ * Checks the path MTU and makes room for @headroom bytes of headers.
+ * Consumes @dst and @skb on error.
+ */
+static int podnet_tx_prepare(struct podnet_dev *pn, struct sk_buff *skb,
+			     struct dst_entry *dst, unsigned int headroom)
+{
+	int err;
+
+	err = skb_tunnel_check_pmtu(skb, dst, headroom, false);
+	if (unlikely(err < 0))
+		goto err_dst;
+	err = skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) +
+			   dst->header_len + headroom);
+	if (unlikely(err)) {
+		podnet_drop_inc(pn->drops, PODNET_STAT_TX_NOMEM);
+		goto err_dst;
+	}
+	return 0;
+
+err_dst:
+	dst_release(dst);
+	kfree_skb(skb);
+	return err;
+}
+
+/* Counts a failed underlay route lookup; consumes @skb. */
+static int podnet_tx_no_underlay(struct podnet_dev *pn, struct sk_buff *skb,
+				 int err)
+{
+	podnet_drop_inc(pn->drops, PODNET_STAT_TX_UNDERLAY);
+	DEV_STATS_INC(pn->dev, tx_carrier_errors);
+	kfree_skb(skb);
+	return err;
+}
+
+/*
+ * VXLAN (RFC 7348: inner Ethernet from the device's vtep mac to the
+ * peer's) or VXLAN-GPE (the IP packet itself), over UDP on an IPv4 or IPv6
+ * underlay. Consumes @skb.
+ */
+static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
+			   struct sk_buff *skb, u8 encap)
 {
 	struct podnet_sock *ps = rcu_dereference_bh(pn->sock);
-	struct net_device *dev = pn->dev;
-	struct ip_tunnel_key key = {};
-	__be16 sport, dport;
+	u32 family = peer->addr.family;
+	bool xnet = !net_eq(pn->net, dev_net(pn->dev));
+	union podnet_saddr saddr;
+	struct dst_entry *dst;
 	struct vxlanhdr *vxh;
-	struct ethhdr *eth;
-	struct rtable *rt;
-	__be32 saddr;
+	__be16 sport, dport;
+	unsigned int hlen;
 	u8 tos, ttl;
 	int err;
 
-	if (unlikely(!ps))
+	if (unlikely(!ps)) {
+		kfree_skb(skb);
 		return -ENETDOWN;
-
-	key.u.ipv4.dst = peer->addr.ip4;
-	key.u.ipv4.src = READ_ONCE(pn->cfg.local.ip4);
-	saddr = key.u.ipv4.src;
+	}
 	dport = htons(READ_ONCE(peer->port) ?: pn->cfg.port);
-	sport = udp_flow_src_port(dev_net(dev), skb, 0, 0, true);
+	sport = udp_flow_src_port(dev_net(pn->dev), skb, 0, 0, true);
 	tos = podnet_tx_tos(pn, skb);
+	hlen = podnet_encap_overhead(encap, family);
 
-	rt = udp_tunnel_dst_lookup(skb, dev, pn->net, READ_ONCE(pn->cfg.link),
-				   &saddr, &key, sport, dport,
-				   READ_ONCE(pn->cfg.tos) == 1 ? 0 : tos,
-				   &peer->dst_cache);
-	if (IS_ERR(rt)) {
-		podnet_drop_inc(pn->drops, PODNET_STAT_TX_UNDERLAY);
-		DEV_STATS_INC(dev, tx_carrier_errors);
-		return PTR_ERR(rt);
+	dst = podnet_route(pn, peer, skb, &saddr, IPPROTO_UDP,
+			   READ_ONCE(pn->cfg.tos) == 1 ? 0 : tos, sport, dport);
+	if (IS_ERR(dst))
+		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
+	err = podnet_tx_prepare(pn, skb, dst, hlen);
+	if (err)
+		return err;
+
+	if (encap == PODNET_ENCAP_VXLAN) {
+		podnet_eth_build(skb_push(skb, ETH_HLEN), READ_ONCE(peer->mac),
+				 READ_ONCE(pn->cfg.mac), skb->protocol);
+		skb_reset_mac_header(skb);
 	}
-
-	err = skb_tunnel_check_pmtu(skb, &rt->dst, PODNET_VXLAN_HEADROOM,
-				    false);
-	if (unlikely(err < 0))
-		goto err_rt;
-
-	ttl = READ_ONCE(pn->cfg.ttl) ?: ip4_dst_hoplimit(&rt->dst);
-
-	err = skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			   rt->dst.header_len + PODNET_VXLAN_HEADROOM);
-	if (unlikely(err)) {
-		podnet_drop_inc(pn->drops, PODNET_STAT_TX_NOMEM);
-		goto err_rt;
-	}
-
-	eth = skb_push(skb, ETH_HLEN);
-	skb_reset_mac_header(skb);
-	u64_to_ether_addr(READ_ONCE(peer->mac), eth->h_dest);
-	u64_to_ether_addr(READ_ONCE(pn->cfg.mac), eth->h_source);
-	eth->h_proto = skb->protocol;
-
-	err = iptunnel_handle_offloads(skb, SKB_GSO_UDP_TUNNEL);
+	/* UDP checksums over IPv6 (RFC 6935 allows zero only by choice). */
+	err = iptunnel_handle_offloads(skb, family == AF_INET ?
+				       SKB_GSO_UDP_TUNNEL :
+				       SKB_GSO_UDP_TUNNEL_CSUM);
 	if (unlikely(err))
-		goto err_rt;
-
+		goto err_dst;
 	vxh = __skb_push(skb, sizeof(*vxh));
-	vxh->vx_flags = VXLAN_HF_VNI;
-	vxh->vx_vni = cpu_to_be32(READ_ONCE(pn->cfg.vni) << 8);
-	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+	if (encap == PODNET_ENCAP_VXLAN) {
+		podnet_vxlan_build(vxh, READ_ONCE(pn->cfg.vni));
+		skb_set_inner_protocol(skb, htons(ETH_P_TEB));
+	} else {
+		podnet_gpe_build(vxh, READ_ONCE(pn->cfg.vni), skb->protocol);
+		skb_set_inner_protocol(skb, skb->protocol);
+	}
 
-	udp_tunnel_xmit_skb(rt, ps->sock->sk, skb, saddr, peer->addr.ip4, tos,
-			    ttl, 0, sport, dport,
-			    !net_eq(pn->net, dev_net(dev)), true);
-	return 0;
-
-err_rt:
-	ip_rt_put(rt);
+	if (family == AF_INET) {
+		ttl = READ_ONCE(pn->cfg.ttl) ?: ip4_dst_hoplimit(dst);
+		udp_tunnel_xmit_skb(podnet_rt(dst), ps->sock->sk, skb,
+				    saddr.ip4, peer->addr.ip4, tos, ttl, 0,
+				    sport, dport, xnet, true);
+		return 0;
+	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (likely(ps->sock6)) {
+		ttl = READ_ONCE(pn->cfg.ttl) ?: ip6_dst_hoplimit(dst);
+		udp_tunnel6_xmit_skb(dst, ps->sock6->sk, skb, pn->dev,
+				     &saddr.ip6, &peer->addr.ip6, tos, ttl, 0,
+				     sport, dport, false);
+		return 0;
+	}
+#endif
+	err = -EAFNOSUPPORT;
+err_dst:
+	dst_release(dst);
+	kfree_skb(skb);
 	return err;
+}
+
+/*
+ * IP-in-IP over an IPv4 underlay: protocol 4 for IPv4 pods, 41 for IPv6
+ * pods, as Linux's ipip and sit devices (Calico's tunl0). Consumes @skb.
+ */
+static int podnet_xmit_ipip(struct podnet_dev *pn, struct podnet_peer *peer,
+			    struct sk_buff *skb)
+{
+	bool v4 = skb->protocol == htons(ETH_P_IP);
+	u8 proto = v4 ? IPPROTO_IPIP : IPPROTO_IPV6;
+	union podnet_saddr saddr;
+	struct dst_entry *dst;
+	__be16 df;
+	u8 tos, ttl;
+	int err;
+
+	if (unlikely(peer->addr.family != AF_INET))
+		return podnet_tx_no_underlay(pn, skb, -EAFNOSUPPORT);
+	tos = podnet_tx_tos(pn, skb);
+	dst = podnet_route(pn, peer, skb, &saddr, proto,
+			   READ_ONCE(pn->cfg.tos) == 1 ? 0 : tos, 0, 0);
+	if (IS_ERR(dst))
+		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
+	err = podnet_tx_prepare(pn, skb, dst, sizeof(struct iphdr));
+	if (err)
+		return err;
+
+	err = iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4);
+	if (unlikely(err)) {
+		dst_release(dst);
+		kfree_skb(skb);
+		return err;
+	}
+	skb_set_inner_ipproto(skb, proto);
+	df = v4 ? ip_hdr(skb)->frag_off & htons(IP_DF) : 0;
+	ttl = READ_ONCE(pn->cfg.ttl) ?: ip4_dst_hoplimit(dst);
+	iptunnel_xmit(NULL, podnet_rt(dst), skb, saddr.ip4, peer->addr.ip4,
+		      proto, tos, ttl, df, !net_eq(pn->net, dev_net(pn->dev)));
+	return 0;
+}
+
+/*
+ * No encapsulation: the packet leaves the underlay device of @dst (the
+ * route to the peer, which must be on-link) to the peer's link-layer
+ * address, as flannel's host-gw does with a route. Consumes @skb and @dst.
+ */
+static int podnet_xmit_direct(struct podnet_dev *pn, struct podnet_peer *peer,
+			      struct sk_buff *skb, struct dst_entry *dst)
+{
+	struct net_device *lower = dst->dev;
+	int err;
+
+	err = podnet_tx_prepare(pn, skb, dst, 0);
+	if (err)
+		return err;
+	skb_scrub_packet(skb, !net_eq(pn->net, dev_net(pn->dev)));
+	skb->dev = lower;
+	err = neigh_xmit(peer->addr.family == AF_INET6 ? NEIGH_ND_TABLE :
+							NEIGH_ARP_TABLE,
+			 lower, podnet_addr_raw(&peer->addr), skb);
+	dst_release(dst);
+	return err;
+}
+
+/* DIRECT and AUTO: direct when on-link, AUTO falls back to a tunnel. */
+static int podnet_xmit_onlink(struct podnet_dev *pn, struct podnet_peer *peer,
+			      struct sk_buff *skb, u8 encap)
+{
+	union podnet_saddr saddr;
+	struct dst_entry *dst;
+
+	dst = podnet_route(pn, peer, skb, &saddr, 0, 0, 0, 0);
+	if (IS_ERR(dst))
+		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
+	if (encap == PODNET_ENCAP_DIRECT ||
+	    podnet_dst_onlink(dst, peer->addr.family))
+		return podnet_xmit_direct(pn, peer, skb, dst);
+	dst_release(dst);
+
+	encap = podnet_tunnel_encap(pn, encap);
+	if (encap == PODNET_ENCAP_IPIP)
+		return podnet_xmit_ipip(pn, peer, skb);
+	return podnet_xmit_udp(pn, peer, skb, encap);
 }
 
 static struct podnet_peer *podnet_tx_route(struct podnet_dev *pn,
@@ -166,6 +447,8 @@ netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct podnet_dev *pn = netdev_priv(dev);
 	struct podnet_peer *peer;
 	unsigned int len = skb->len;
+	int err;
+	u8 encap;
 
 	peer = podnet_tx_route(pn, skb);
 	if (IS_ERR(peer)) {
@@ -178,9 +461,24 @@ netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto err_drop;
 	}
 
-	if (unlikely(podnet_xmit_vxlan(pn, peer, skb))) {
+	encap = podnet_peer_encap(pn, peer);
+	switch (encap) {
+	case PODNET_ENCAP_VXLAN:
+	case PODNET_ENCAP_GPE:
+		err = podnet_xmit_udp(pn, peer, skb, encap);
+		break;
+	case PODNET_ENCAP_IPIP:
+		err = podnet_xmit_ipip(pn, peer, skb);
+		break;
+	default:
+		err = podnet_xmit_onlink(pn, peer, skb, encap);
+		break;
+	}
+	if (unlikely(err)) {
 		podnet_tx_peer_drop(peer);
-		goto err_drop;
+		DEV_STATS_INC(dev, tx_errors);
+		dev_core_stats_tx_dropped_inc(dev);
+		return NETDEV_TX_OK;
 	}
 	podnet_tx_stats(peer, len);
 	return NETDEV_TX_OK;
