@@ -13,7 +13,9 @@
 #  6. the debug kernel of scripts/debug-kernel.sh (KASAN, lockdep, kmemleak,
 #     podnet and its KUnit suite built in; CHECK_DEBUG=0: no): built, then
 #     scripts/vm.sh --bzimage ... --results results/debug -- selftests/run.sh;
-#     the selftests and each KUnit case (results/debug/kunit.tap) counted
+#     the selftests and each KUnit case (results/debug/kunit.tap) counted.
+#     It runs in the background beside stages 3 to 5 (its log:
+#     results/debug-stage.log); CHECK_PARALLEL=0 runs it after them.
 #
 # It prints the time of every stage and ends with exactly one line
 #	N passed, N failed[, N skipped]
@@ -24,7 +26,7 @@
 # Exit status 0 only when everything passed: no failure, no skip.
 #
 # Environment: CHECK_KERNELS="K1 K2" (default: scripts/kernels.sh),
-# CHECK_DEBUG=0, CHECK_LINT=0, CHECK_TESTS="a.sh b.sh" (default: all of
+# CHECK_DEBUG=0, CHECK_LINT=0, CHECK_PARALLEL=0, CHECK_TESTS="a.sh b.sh" (default: all of
 # selftests/run.sh's), CHECK_VM_TIMEOUT (seconds per VM run: default 3600,
 # 7200 for the debug kernel, which runs the selftests about 10 times slower;
 # its per-test timeout is PODNET_TEST_TIMEOUT, default 2400 there).
@@ -103,56 +105,28 @@ tap_count()
 	stage "$1" "$2" "$p passed, $f failed, $s skipped"
 }
 
-# 3. static analysis: checkpatch, sparse, kernel-doc, shellcheck, yamllint,
-# gcc -fanalyzer, the netlink spec
-if [ "${CHECK_LINT:-1}" = 1 ]; then
-	t0=$SECONDS
-	log=$(mktemp)
-	scripts/lint.sh 2>&1 | tee "$log"
-	tap_count lint $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
-	rm -f "$log"
-fi
+# counts_add FILE: add the stage lines "NAME|SECONDS|P|F|S|TEXT" a
+# background stage wrote to the totals and the timing table
+counts_add()
+{
+	local name sec p f s text
 
-# 4. userspace unit tests, when there are any
-if [ -f userspace/Makefile ] && make -C userspace -n test > /dev/null 2>&1; then
-	t0=$SECONDS
-	log=$(mktemp)
-	make -s -C userspace test 2>&1 | tee "$log"
-	tap_count "userspace test" $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
-	rm -f "$log"
-fi
+	while IFS='|' read -r name sec p f s text; do
+		passed=$((passed + p))
+		failed=$((failed + f))
+		skipped=$((skipped + s))
+		stage "$name" "$sec" "$text"
+	done < "$1"
+}
 
-# 5. the selftests in a VM per kernel
-if [ -n "${CHECK_KERNELS:-}" ]; then
-	read -r -a kernels <<< "$CHECK_KERNELS"
-else
-	mapfile -t kernels < <(scripts/kernels.sh)
-fi
-if [ "${#kernels[@]}" -eq 0 ]; then
-	echo "check: no kernel to test (scripts/kernels.sh lists none)"
-	failed=$((failed + 1))
-fi
-tests=()
-[ -z "${CHECK_TESTS:-}" ] || read -r -a tests <<< "$CHECK_TESTS"
-runs=()
-for k in "${kernels[@]}"; do
-	runs+=("$k")
-done
-# 6. the debug kernel (KASAN, lockdep, kmemleak, podnet built in) of
-# scripts/debug-kernel.sh, built first (about 10 minutes the first time,
-# seconds when only podnet changed)
-if [ "${CHECK_DEBUG:-1}" = 1 ]; then
-	t0=$SECONDS
-	if bz=$(scripts/debug-kernel.sh | tail -n 1) && [ -f "$bz" ]; then
-		stage "debug kernel build" $((SECONDS - t0)) ok
-		runs+=("debug:$bz")
-	else
-		failed=$((failed + 1))
-		stage "debug kernel build" $((SECONDS - t0)) "FAILED"
-	fi
-fi
-for run in "${runs[@]}"; do
-	t0=$SECONDS
+# vm_run RUN COUNTS: the selftests in one VM (RUN: a Debian kernel version
+# or debug:BZIMAGE, whose KUnit results are counted too); appends its stage
+# lines to COUNTS
+vm_run()
+{
+	local run=$1 counts=$2 t0=$SECONDS k boot vm_timeout res rc p f s
+	local explained
+
 	case $run in
 	debug:*)
 		k=debug
@@ -189,26 +163,98 @@ for run in "${runs[@]}"; do
 		echo "check: $k: no $res/summary: the VM run did not complete (vm.sh exit $rc)"
 		f=1
 	fi
-	passed=$((passed + p))
-	failed=$((failed + f))
-	skipped=$((skipped + s))
-	stage "selftests $k" $((SECONDS - t0)) "$p passed, $f failed, $s skipped (vm.sh exit $rc)"
+	echo "selftests $k|$((SECONDS - t0))|$p|$f|$s|$p passed, $f failed, $s skipped (vm.sh exit $rc)" >> "$counts"
+	[ "$k" = debug ] || return 0
 	# the debug kernel ran podnet's KUnit suites at boot: count each case
-	if [ "$k" = debug ]; then
-		if [ -s "$res/kunit.tap" ]; then
-			p=$(grep -cE '^ +ok [0-9]+' "$res/kunit.tap")
-			s=$(grep -cE '^ +ok [0-9]+.*# *SKIP' "$res/kunit.tap")
-			f=$(grep -cE '^ +not ok [0-9]+' "$res/kunit.tap")
-			p=$((p - s))
-		else
-			echo "check: debug: no KUnit results in $res/kunit.tap"
-			p=0 s=0 f=1
-		fi
-		passed=$((passed + p))
-		failed=$((failed + f))
-		skipped=$((skipped + s))
-		stage "kunit (debug kernel)" 0 "$p passed, $f failed, $s skipped"
+	if [ -s "$res/kunit.tap" ]; then
+		p=$(grep -cE '^ +ok [0-9]+' "$res/kunit.tap")
+		s=$(grep -cE '^ +ok [0-9]+.*# *SKIP' "$res/kunit.tap")
+		f=$(grep -cE '^ +not ok [0-9]+' "$res/kunit.tap")
+		p=$((p - s))
+	else
+		echo "check: debug: no KUnit results in $res/kunit.tap"
+		p=0 s=0 f=1
 	fi
+	echo "kunit (debug kernel)|0|$p|$f|$s|$p passed, $f failed, $s skipped" >> "$counts"
+}
+
+# debug_stage COUNTS: build the debug kernel (KASAN, lockdep, kmemleak,
+# podnet and its KUnit suites built in) of scripts/debug-kernel.sh (about
+# 10 minutes the first time, about a minute when only podnet changed) and
+# run the selftests on it
+debug_stage()
+{
+	local t0=$SECONDS bz
+
+	if bz=$(scripts/debug-kernel.sh | tail -n 1) && [ -f "$bz" ]; then
+		echo "debug kernel build|$((SECONDS - t0))|0|0|0|ok" >> "$1"
+		vm_run "debug:$bz" "$1"
+	else
+		echo "debug kernel build|$((SECONDS - t0))|0|1|0|FAILED" >> "$1"
+	fi
+}
+
+if [ -n "${CHECK_KERNELS:-}" ]; then
+	read -r -a kernels <<< "$CHECK_KERNELS"
+else
+	mapfile -t kernels < <(scripts/kernels.sh)
+fi
+tests=()
+[ -z "${CHECK_TESTS:-}" ] || read -r -a tests <<< "$CHECK_TESTS"
+mkdir -p results
+
+# 6. the debug kernel stage runs beside stages 3 to 5 (CHECK_PARALLEL=0:
+# after them): a VM's test scripts keep about one core busy, and this
+# machine has two
+dbg_pid=
+dbg_counts=$repo/results/debug-stage.counts
+dbg_log=$repo/results/debug-stage.log
+rm -f "$dbg_counts"
+if [ "${CHECK_DEBUG:-1}" = 1 ] && [ "${CHECK_PARALLEL:-1}" = 1 ]; then
+	echo "check: debug kernel stage started in the background, log in $dbg_log"
+	debug_stage "$dbg_counts" > "$dbg_log" 2>&1 &
+	dbg_pid=$!
+fi
+
+# 3. static analysis: checkpatch, sparse, kernel-doc, shellcheck, yamllint,
+# gcc -fanalyzer, the netlink spec
+if [ "${CHECK_LINT:-1}" = 1 ]; then
+	t0=$SECONDS
+	log=$(mktemp)
+	scripts/lint.sh 2>&1 | tee "$log"
+	tap_count lint $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
+	rm -f "$log"
+fi
+
+# 4. userspace unit tests, when there are any
+if [ -f userspace/Makefile ] && make -C userspace -n test > /dev/null 2>&1; then
+	t0=$SECONDS
+	log=$(mktemp)
+	make -s -C userspace test 2>&1 | tee "$log"
+	tap_count "userspace test" $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
+	rm -f "$log"
+fi
+
+# 5. the selftests in a VM per kernel
+if [ "${#kernels[@]}" -eq 0 ]; then
+	echo "check: no kernel to test (scripts/kernels.sh lists none)"
+	failed=$((failed + 1))
+fi
+for k in "${kernels[@]}"; do
+	counts=$(mktemp)
+	vm_run "$k" "$counts"
+	counts_add "$counts"
+	rm -f "$counts"
 done
+
+if [ -n "$dbg_pid" ]; then
+	t0=$SECONDS
+	wait "$dbg_pid"
+	echo "check: the debug kernel stage (waited $((SECONDS - t0)) s for it):"
+	sed 's/^/check: debug: /' "$dbg_log"
+elif [ "${CHECK_DEBUG:-1}" = 1 ]; then
+	debug_stage "$dbg_counts"
+fi
+[ ! -f "$dbg_counts" ] || counts_add "$dbg_counts"
 
 finish
