@@ -24,6 +24,7 @@ void link_usage(FILE *f)
 		"OPTIONS := [ vni VNI ] [ port PORT ] [ local ADDR ] [ dev UNDERLAY ] [ encap E ]\n"
 		"           [ ttl { auto | 0-255 } ] [ tos { inherit | 0-255 } ] [ mac MAC ] [ mtu MTU ]\n"
 		"where  VNI := 1-16777215   PORT := 1-65535   MTU := 68-65535\n"
+		"       ADDR := an IPv4 or IPv6 underlay address\n"
 		"       E := { vxlan | gpe | ipip | direct | auto }\n");
 }
 
@@ -165,37 +166,57 @@ static int podnet_ifindex(struct nl_sock *s, const char *name,
 	return -1;
 }
 
-/* link add NAME [OPTIONS] / link set NAME [OPTIONS] */
-static int link_modify(struct pn_ctx *c, bool add, int argc, char **argv)
+struct nlmsghdr *pn_link_msg(char *buf, size_t size, bool add, int argc,
+			     char **argv)
 {
 	struct pn_kw kw[K_NR];
 	struct link_opts o;
-	char buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh;
-	struct nl_sock *s;
-	uint32_t ifindex = 0;
 
 	memset(&o, 0, sizeof(o));
 	link_kw(kw, &o);
-	if (argc < 1)
-		return pn_missarg("NAME");
-	if (!pn_ifname_ok(argv[0]))
-		return pn_invarg("\"name\" not a valid ifname", argv[0]);
+	if (argc < 1) {
+		pn_missarg("NAME");
+		return NULL;
+	}
+	if (!pn_ifname_ok(argv[0])) {
+		pn_invarg("\"name\" not a valid ifname", argv[0]);
+		return NULL;
+	}
 	if (pn_parse_kw(argc - 1, argv + 1, kw, K_NR,
 			add ? "link add" : "link set"))
+		return NULL;
+
+	nlh = link_msg(buf, size, RTM_NEWLINK,
+		       add ? NLM_F_CREATE | NLM_F_EXCL : 0, 0);
+	if (add)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, argv[0]);
+	if (put_link_opts(nlh, kw, &o))
+		return NULL;
+	return nlh;
+}
+
+/* link add NAME [OPTIONS] / link set NAME [OPTIONS] */
+static int link_modify(struct pn_ctx *c, bool add, int argc, char **argv)
+{
+	char buf[NL_REQ_SIZE];
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh;
+	struct nl_sock *s;
+	uint32_t ifindex;
+
+	nlh = pn_link_msg(buf, sizeof(buf), add, argc, argv);
+	if (!nlh)
 		return -1;
 	s = pn_rtnl(c);
 	if (!s)
 		return -1;
-	if (!add && podnet_ifindex(s, argv[0], &ifindex))
-		return -1;
-
-	nlh = link_msg(buf, sizeof(buf), RTM_NEWLINK,
-		       add ? NLM_F_CREATE | NLM_F_EXCL : 0, ifindex);
-	if (add)
-		mnl_attr_put_strz(nlh, IFLA_IFNAME, argv[0]);
-	if (put_link_opts(nlh, kw, &o))
-		return -1;
+	if (!add) {
+		if (podnet_ifindex(s, argv[0], &ifindex))
+			return -1;
+		ifi = mnl_nlmsg_get_payload(nlh);
+		ifi->ifi_index = (int)ifindex;
+	}
 	return nl_request(s, nlh, NULL, NULL);
 }
 

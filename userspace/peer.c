@@ -28,6 +28,7 @@ static const enum mnl_attr_data_type peer_types[PODNET_A_PEER_MAX + 1] = {
 	[PODNET_A_PEER_MAC]	= MNL_TYPE_BINARY,
 	[PODNET_A_PEER_ROUTES]	= MNL_TYPE_U32,
 	[PODNET_A_PEER_STATS]	= MNL_TYPE_NESTED,
+	[PODNET_A_PEER_MODE]	= MNL_TYPE_U8,
 };
 
 static const enum mnl_attr_data_type stat_types[PODNET_PEER_STAT_MAX + 1] = {
@@ -72,14 +73,19 @@ static void print_peer_stats(const struct nlattr *nest)
 	out_group_end();
 }
 
-/* "ADDR dev pn0 port P encap E mac M routes N" [stats] */
+/*
+ * "ADDR dev pn0 port P encap E mode M mac MAC routes N" [stats]. encap is
+ * what was configured, mode the format packets to the peer use now (auto
+ * and the device's resolved); a module older than PODNET_A_PEER_MODE
+ * sends no mode, and nothing is printed for it.
+ */
 int pn_print_peer(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *top[PODNET_A_MAX + 1];
 	const struct nlattr *tb[PODNET_A_PEER_MAX + 1];
 	const struct pn_show *show = data;
 	char name[IF_NAMESIZE], buf[PN_ADDR_STRLEN];
-	uint8_t mac[PN_ETH_ALEN];
+	uint8_t mac[PN_ETH_ALEN], mode;
 	struct pn_addr addr;
 
 	pn_parse_top(nlh, top);
@@ -98,6 +104,11 @@ int pn_print_peer(const struct nlmsghdr *nlh, void *data)
 	if (tb[PODNET_A_PEER_ENCAP] && mnl_attr_get_u8(tb[PODNET_A_PEER_ENCAP]))
 		out_str("encap", pn_encap_str(mnl_attr_get_u8(tb[PODNET_A_PEER_ENCAP]),
 					      buf, sizeof(buf)));
+	/* resolved by the kernel: UNSPEC would tell nothing */
+	mode = tb[PODNET_A_PEER_MODE] ?
+	       mnl_attr_get_u8(tb[PODNET_A_PEER_MODE]) : 0;
+	if (mode)
+		out_str("mode", pn_encap_str(mode, buf, sizeof(buf)));
 	if (nl_get_mac(tb[PODNET_A_PEER_MAC], mac) && !pn_mac_is_zero(mac))
 		out_str("mac", pn_mac_str(mac, buf, sizeof(buf)));
 	if (tb[PODNET_A_PEER_ROUTES])

@@ -96,6 +96,15 @@ int pn_route_parse(int argc, char **argv, const char **dev, const char *what,
 void pn_route_put(struct nlmsghdr *nlh, const struct pn_route *r, bool replace);
 size_t pn_route_size(const struct pn_route *r, bool replace);
 
+/*
+ * link.c: the RTM_NEWLINK request of "link add|set NAME [OPTIONS]" (@argv
+ * starts at NAME) in @buf of @size bytes, zeroed first. The ifindex of the
+ * ifinfomsg is 0: "link set" fills it in. Prints errors. Return: the
+ * message, or NULL.
+ */
+struct nlmsghdr *pn_link_msg(char *buf, size_t size, bool add, int argc,
+			     char **argv);
+
 /* One function per object: argv starts after the object's name. */
 int do_link(struct pn_ctx *c, int argc, char **argv);
 int do_peer(struct pn_ctx *c, int argc, char **argv);

@@ -142,6 +142,16 @@ check "encap unspec is not a name" 1 '"encap" must be' \
 	"$PN" link add pn9 encap unspec
 check "bad mac" 1 '"mac" is not a MAC address' \
 	"$PN" peer add 1.2.3.4 mac 02:00:00:00:00
+check "mode is shown, not set: peer add" 1 'unknown argument "mode" for "peer add"' \
+	"$PN" peer add 1.2.3.4 mode direct
+check "mode is shown, not set: peer change" 1 'unknown argument "mode" for "peer change"' \
+	"$PN" peer change fd00::2 encap auto mode direct
+check "mode is not a link option" 1 'unknown argument "mode" for "link add"' \
+	"$PN" link add pn9 mode direct
+check "scoped IPv6 local refused" 1 'address is expected rather than "fe80::1%lo"' \
+	"$PN" link add pn9 local fe80::1%lo
+check "bad IPv6 peer" 1 'address is expected rather than "fd00::2::3"' \
+	"$PN" peer add fd00::2::3
 check "mtu too small" 1 '"mtu" must be 68-65535' "$PN" link add pn9 mtu 10
 check "bad local" 1 'address is expected rather than "eth0"' \
 	"$PN" link add pn9 local eth0
@@ -215,11 +225,26 @@ if [ "$HAVE_MODULE" = 0 ]; then
 		   "route add 10.244.2.0/24 via 192.168.1.2" \
 		   "route add fd00:2::/64 via 192.168.1.2 dev lo" \
 		   "route get 10.244.2.1" "-j route show" "monitor" "-j monitor" \
-		   "sync dev lo /dev/null" "-j sync /dev/null"; do
+		   "sync dev lo /dev/null" "-j sync /dev/null" \
+		   "peer add fd00::2" "peer add fd00::2 dev lo port 4789 encap gpe" \
+		   "peer add fd00::2 encap ipip" "peer change 192.168.1.2 encap auto" \
+		   "peer del fd00::2" "route add 10.244.2.0/24 via fd00::2" \
+		   "route add fd00:2::/64 via fd00::2 dev lo" \
+		   "route replace 10.244.2.0/24 via fd00::3" \
+		   "route del fd00:2::/64 via fd00::2" "route get fd00:2::1"; do
 		# shellcheck disable=SC2086
 		check "no module: $cmd" 1 "$NOMOD" "$PN" $cmd
 		check_no_out "no module: $cmd prints nothing on stdout"
 	done
+	for e in vxlan gpe ipip direct auto; do
+		check "no module: peer add with encap $e is sent" 1 "$NOMOD" \
+			"$PN" peer add 192.168.1.2 encap "$e"
+	done
+	printf '%s\n' "10.244.3.0/24 via fd00::3" "fd00:10:244:3::/64 via fd00::3" \
+		"peer fd00::3 encap gpe" "peer 192.168.1.4 encap direct" \
+		"peer 192.168.1.5 encap auto" >"$TMP/sync6.txt"
+	check "no module: sync of IPv6 peers and every encap is parsed, then refused" \
+		1 "$NOMOD" "$PN" sync dev lo "$TMP/sync6.txt"
 	"$GEN" 100000 >"$TMP/big.txt"
 	start=$(date +%s%N)
 	check "no module: sync of 100,000 valid routes is parsed, then refused" \
@@ -230,8 +255,20 @@ if [ "$HAVE_MODULE" = 0 ]; then
 		check "no module, netns: link add" 1 "Error: Unknown device type." \
 			unshare -n "$PN" link add pn0 vni 5 port 4789 local 192.168.1.1 \
 			encap gpe ttl auto tos inherit mac 02:00:00:00:00:01 mtu 1400
+		check "no module, netns: link add with an IPv6 local" 1 \
+			"Error: Unknown device type." \
+			unshare -n "$PN" link add pn0 local fd00::1 dev lo
+		for e in vxlan gpe ipip direct auto; do
+			check "no module, netns: link add encap $e is sent" 1 \
+				"Error: Unknown device type." \
+				unshare -n "$PN" link add pn0 encap "$e"
+		done
 	else
 		skip "no module, netns: link add" "no unshare -n"
+		skip "no module, netns: link add with an IPv6 local" "no unshare -n"
+		for e in vxlan gpe ipip direct auto; do
+			skip "no module, netns: link add encap $e is sent" "no unshare -n"
+		done
 	fi
 else
 	skip "no module: the commands fail with \"$NOMOD\"" \

@@ -9,6 +9,8 @@
  *    messages built here as the kernel would send them;
  *  - sync files: parsing, errors with their line, the PODNET_CMD_SYNC
  *    request checked attribute by attribute, 100,000 routes (timed);
+ *  - the requests of peer, route and link commands: IPv6 underlay
+ *    addresses and every encap name reach the attributes;
  *  - monitor: the events printed from notifications built here;
  *  - with root, in a new network namespace, the same code against the
  *    running kernel's rtnetlink and nlctrl: a dump of 3000 addresses over
@@ -34,6 +36,7 @@
 #include <linux/capability.h>
 #include <linux/genetlink.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -459,7 +462,15 @@ static struct nlmsghdr *dev_msg(char *buf, bool full)
 	return nlh;
 }
 
-static struct nlmsghdr *peer_msg(char *buf, bool full)
+#define NO_MODE	(-1)	/* a module older than PODNET_A_PEER_MODE */
+
+/*
+ * A peer as the kernel sends it: @full, 192.168.1.102 with port, mac and
+ * last_rx; else fd00::2 with the device's port. @mode: PODNET_A_PEER_MODE,
+ * or NO_MODE for none.
+ */
+static struct nlmsghdr *peer_msg_as(char *buf, bool full, uint8_t encap,
+				    int mode)
 {
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 2 };
 	static const uint8_t addr[16] = { 0xfd, 0, [15] = 2 };
@@ -471,8 +482,9 @@ static struct nlmsghdr *peer_msg(char *buf, bool full)
 	mnl_attr_put(nlh, PODNET_A_PEER_ADDR, full ? 4 : 16,
 		     full ? (const void *)"\xc0\xa8\x01\x66" : addr);
 	mnl_attr_put_u16(nlh, PODNET_A_PEER_PORT, full ? 8472 : 0);
-	mnl_attr_put_u8(nlh, PODNET_A_PEER_ENCAP,
-			full ? PODNET_ENCAP_VXLAN : PODNET_ENCAP_UNSPEC);
+	mnl_attr_put_u8(nlh, PODNET_A_PEER_ENCAP, encap);
+	if (mode != NO_MODE)
+		mnl_attr_put_u8(nlh, PODNET_A_PEER_MODE, (uint8_t)mode);
 	if (full)
 		mnl_attr_put(nlh, PODNET_A_PEER_MAC, 6, mac);
 	mnl_attr_put_u32(nlh, PODNET_A_PEER_ROUTES, 2);
@@ -487,6 +499,14 @@ static struct nlmsghdr *peer_msg(char *buf, bool full)
 	mnl_attr_nest_end(nlh, st);
 	mnl_attr_nest_end(nlh, peer);
 	return nlh;
+}
+
+/* encap vxlan (@full) or the device's, no mode */
+static struct nlmsghdr *peer_msg(char *buf, bool full)
+{
+	return peer_msg_as(buf, full,
+			   full ? PODNET_ENCAP_VXLAN : PODNET_ENCAP_UNSPEC,
+			   NO_MODE);
 }
 
 static struct nlmsghdr *route_msg(char *buf, uint32_t ifindex, bool v6)
@@ -564,6 +584,51 @@ static void test_output(void)
 	free(s);
 	s = print_one(pn_print_peer, peer_msg(buf, false), true, 1, &pn0);
 	ok(strstr(s, "\"last_rx\":null") != NULL, "JSON last_rx null: never");
+	free(s);
+
+	s = print_one(pn_print_peer,
+		      peer_msg_as(buf, true, PODNET_ENCAP_AUTO,
+				  PODNET_ENCAP_DIRECT), false, 0, &pn0);
+	is_str(s, "192.168.1.102 dev pn0 port 8472 encap auto mode direct "
+		  "mac 02:00:00:00:00:02 routes 2\n",
+	       "peer show: mode after encap (auto resolved to direct)");
+	free(s);
+	s = print_one(pn_print_peer,
+		      peer_msg_as(buf, true, PODNET_ENCAP_AUTO,
+				  PODNET_ENCAP_DIRECT), true, 0, &pn0);
+	is_str(s, "[{\"addr\":\"192.168.1.102\",\"dev\":\"pn0\",\"port\":8472,"
+		  "\"encap\":\"auto\",\"mode\":\"direct\","
+		  "\"mac\":\"02:00:00:00:00:02\",\"routes\":2}]\n",
+	       "peer show -j: \"mode\" string after \"encap\"");
+	free(s);
+	s = print_one(pn_print_peer,
+		      peer_msg_as(buf, false, PODNET_ENCAP_UNSPEC,
+				  PODNET_ENCAP_GPE), false, 0, &pn0);
+	is_str(s, "fd00::2 dev pn0 mode gpe routes 2\n",
+	       "peer show: the device's encap left out, its mode shown (IPv6 peer)");
+	free(s);
+	s = print_one(pn_print_peer,
+		      peer_msg_as(buf, false, PODNET_ENCAP_AUTO,
+				  PODNET_ENCAP_VXLAN), true, 0, &pn0);
+	is_str(s, "[{\"addr\":\"fd00::2\",\"dev\":\"pn0\",\"encap\":\"auto\","
+		  "\"mode\":\"vxlan\",\"routes\":2}]\n",
+	       "peer show -j: auto fell back to vxlan");
+	free(s);
+	s = print_one(pn_print_peer,
+		      peer_msg_as(buf, false, PODNET_ENCAP_IPIP, 42), false, 0,
+		      &pn0);
+	is_str(s, "fd00::2 dev pn0 encap ipip mode 42 routes 2\n",
+	       "peer show: a mode this podnetctl has no name for: its number");
+	free(s);
+	s = print_one(pn_print_peer,
+		      peer_msg_as(buf, false, PODNET_ENCAP_GPE,
+				  PODNET_ENCAP_UNSPEC), true, 0, &pn0);
+	ok(!strstr(s, "mode") && strstr(s, "\"encap\":\"gpe\""),
+	   "peer show -j: mode unspec left out");
+	free(s);
+	s = print_one(pn_print_peer, peer_msg(buf, true), true, 0, &pn0);
+	ok(!strstr(s, "mode") && strstr(s, "\"encap\":\"vxlan\""),
+	   "peer show -j: no mode attribute (older module): no \"mode\" key");
 	free(s);
 
 	s = print_one(pn_print_route, route_msg(buf, 5, false), false, 0, &pn0);
@@ -649,6 +714,19 @@ static void test_sync_parse(void)
 	   !sy.peers[1].p.has_mac, "sync file: a peer without settings");
 	pn_sync_free(&sy);
 
+	ok(sync_parse("10.244.3.0/24 via fd00::3\n"
+		      "fd00:10:244:3::/64 via fd00::3\n"
+		      "peer fd00::3 encap gpe\n"
+		      "peer fd00::4 encap auto port 4789\n", &sy, &err) == 0 &&
+	   sy.nroutes == 2 && sy.npeers == 2 &&
+	   sy.routes[0].r.via.len == 16 && sy.routes[1].r.via.len == 16 &&
+	   sy.peers[0].p.addr.len == 16 &&
+	   sy.peers[0].p.encap == PODNET_ENCAP_GPE &&
+	   sy.peers[1].p.encap == PODNET_ENCAP_AUTO,
+	   "sync file: IPv6 underlay: routes via IPv6 peers, their settings");
+	free(err);
+	pn_sync_free(&sy);
+
 	ok(sync_parse("# nothing\n\n", &sy, &err) == 0 && sy.nroutes == 0 &&
 	   sy.npeers == 0, "sync file: an empty set is valid (removes all)");
 	free(err);
@@ -682,6 +760,9 @@ static void test_sync_parse(void)
 		   "10.244.2.0/24 via 1.2.3.5\n",
 		   "t.txt:3: prefix 10.244.2.0/24 given twice, first at line 1",
 		   "duplicate prefix");
+	sync_error("peer fd00::3\npeer fd00:0:0::3 encap gpe\n",
+		   "t.txt:2: peer fd00::3 given twice, first at line 1",
+		   "an IPv6 peer twice, written differently");
 	sync_error("peer 1.2.3.4\n10.244.2.0/24 via 1.2.3.4\npeer 1.2.3.4 port 1\n",
 		   "t.txt:3: peer 1.2.3.4 given twice, first at line 1",
 		   "duplicate peer");
@@ -807,6 +888,171 @@ static void test_sync_encode(void)
 }
 #undef W
 #undef NEST
+
+/* ---- requests of peer, route and link commands: IPv6, every encap ---- */
+
+static const char *const encaps[] = { "vxlan", "gpe", "ipip", "direct", "auto" };
+#define NENCAPS (sizeof(encaps) / sizeof(encaps[0]))
+
+/* The PODNET_A_PEER nest of "peer add|change" @argv, as flat attributes. */
+static size_t peer_request(char **argv, int argc, const char **dev,
+			   struct flat *got, size_t max, size_t *size)
+{
+	static char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh;
+	struct pn_peer p;
+
+	*size = 0;
+	if (pn_peer_parse(argc, argv, dev, true, "peer add", &p))
+		return 0;
+	nlh = genl_msg(buf, sizeof(buf), 0x20, 1, PODNET_CMD_PEER_NEW, 0);
+	pn_peer_put(nlh, &p);
+	*size = pn_peer_size(&p);
+	return flatten(nlh, got, max);
+}
+
+/* The u8 of attribute @type in the nest of @got, or -1. */
+static int flat_u8(const struct flat *got, size_t n, uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (got[i].depth == 1 && got[i].type == type && got[i].len == 1)
+			return (uint8_t)got[i].data[0];
+	return -1;
+}
+
+static const struct flat *flat_find(const struct flat *got, size_t n,
+				    uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (got[i].depth == 1 && got[i].type == type)
+			return &got[i];
+	return NULL;
+}
+
+/* IFLA_INFO_DATA of a link request, parsed into @tb. */
+static void link_data(const struct nlmsghdr *nlh,
+		      const struct nlattr *tb[IFLA_PODNET_MAX + 1])
+{
+	static const enum mnl_attr_data_type any[IFLA_MAX + 1];
+	const struct nlattr *ifla[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
+
+	nl_parse_msg(nlh, sizeof(struct ifinfomsg), any, IFLA_MAX, ifla);
+	nl_parse_nested(ifla[IFLA_LINKINFO], any, IFLA_INFO_MAX, info);
+	nl_parse_nested(info[IFLA_INFO_DATA], any, IFLA_PODNET_MAX, tb);
+}
+
+static void test_requests(void)
+{
+	static const uint8_t v6[16] = { 0xfd, [15] = 2 };
+	static const uint8_t local6[16] = { 0xfd, [15] = 1 };
+	const struct nlattr *tb[IFLA_PODNET_MAX + 1];
+	const struct flat *a;
+	struct flat got[16];
+	char buf[NL_REQ_SIZE], lo[] = "lo";
+	const char *dev = NULL;
+	struct nlmsghdr *nlh;
+	struct pn_route r;
+	size_t n, size, i, j;
+	FILE *saved;
+	char *err;
+
+	{
+		char *argv[] = { "fd00::2", "dev", "pn0", "port", "0",
+				 "encap", "gpe", "mac", "02:00:00:00:00:02" };
+
+		n = peer_request(argv, 9, &dev, got, 16, &size);
+		a = flat_find(got, n, PODNET_A_PEER_ADDR);
+		ok(n == 5 && got[0].len + MNL_ATTR_HDRLEN == size &&
+		   dev && !strcmp(dev, "pn0") &&
+		   a && a->len == 16 && !memcmp(a->data, v6, 16) &&
+		   flat_u8(got, n, PODNET_A_PEER_ENCAP) == PODNET_ENCAP_GPE,
+		   "peer add fd00::2 ... encap gpe: 16-byte address, encap 2, size %zu",
+		   size);
+	}
+	for (i = 0; i < 2; i++) {
+		for (j = 0; j < NENCAPS; j++) {
+			char *argv[] = { i ? "fd00::2" : "192.168.1.102",
+					 "encap", (char *)encaps[j] };
+
+			n = peer_request(argv, 3, NULL, got, 16, &size);
+			a = flat_find(got, n, PODNET_A_PEER_ADDR);
+			ok(a && a->len == (i ? 16 : 4) &&
+			   flat_u8(got, n, PODNET_A_PEER_ENCAP) == (int)j + 1,
+			   "peer %s encap %s: sent as %zu (the kernel judges it)",
+			   argv[0], encaps[j], j + 1);
+		}
+	}
+	{
+		char *argv[] = { "192.168.1.102", "mode", "direct" };
+
+		saved = stderr;
+		stderr = capture_start();
+		n = peer_request(argv, 3, NULL, got, 16, &size);
+		err = capture_end(stderr);
+		stderr = saved;
+		ok(n == 0 && strstr(err, "unknown argument \"mode\" for \"peer add\""),
+		   "peer add ... mode: refused, mode is only shown");
+		free(err);
+	}
+	{
+		char *argv[] = { "fd00:10:244:2::/64", "via", "fd00::2" };
+
+		ok(pn_route_parse(3, argv, NULL, "route add", &r) == 0 &&
+		   r.has_via && r.via.len == 16 && r.prefix.len == 64,
+		   "route add IPv6 via IPv6: parsed");
+		nlh = genl_msg(buf, sizeof(buf), 0x20, 1, PODNET_CMD_ROUTE_NEW, 0);
+		pn_route_put(nlh, &r, false);
+		n = flatten(nlh, got, 16);
+		a = flat_find(got, n, PODNET_A_ROUTE_VIA);
+		ok(a && a->len == 16 && !memcmp(a->data, v6, 16) &&
+		   got[0].len + MNL_ATTR_HDRLEN == pn_route_size(&r, false),
+		   "route add IPv6 via IPv6: 16-byte via");
+	}
+	{
+		char *argv[] = { "10.244.2.0/24", "via", "fd00::2", "dev", "pn0" };
+
+		ok(pn_route_parse(5, argv, &dev, "route add", &r) == 0 &&
+		   r.via.len == 16 && r.prefix.addr.len == 4,
+		   "route add IPv4 via IPv6: parsed (IPv4 pods over IPv6)");
+	}
+	{
+		char *argv[] = { "pn0", "local", "fd00::1", "encap", "gpe",
+				 "dev", lo, "vni", "1", "port", "8472" };
+
+		nlh = pn_link_msg(buf, sizeof(buf), true, 11, argv);
+		ok(nlh != NULL, "link add pn0 local fd00::1 encap gpe dev lo: built");
+		if (nlh) {
+			link_data(nlh, tb);
+			ok(tb[IFLA_PODNET_LOCAL] &&
+			   mnl_attr_get_payload_len(tb[IFLA_PODNET_LOCAL]) == 16 &&
+			   !memcmp(mnl_attr_get_payload(tb[IFLA_PODNET_LOCAL]),
+				   local6, 16) &&
+			   tb[IFLA_PODNET_ENCAP] &&
+			   mnl_attr_get_u8(tb[IFLA_PODNET_ENCAP]) == PODNET_ENCAP_GPE &&
+			   tb[IFLA_PODNET_LINK] &&
+			   mnl_attr_get_u32(tb[IFLA_PODNET_LINK]) == if_nametoindex("lo") &&
+			   (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) ==
+			   (NLM_F_CREATE | NLM_F_EXCL),
+			   "link add: IFLA_PODNET_LOCAL of 16 bytes, encap gpe, link lo");
+		}
+	}
+	for (j = 0; j < NENCAPS; j++) {
+		char *argv[] = { "pn0", "encap", (char *)encaps[j] };
+
+		nlh = pn_link_msg(buf, sizeof(buf), false, 3, argv);
+		if (nlh)
+			link_data(nlh, tb);
+		ok(nlh && tb[IFLA_PODNET_ENCAP] && !tb[IFLA_PODNET_LOCAL] &&
+		   mnl_attr_get_u8(tb[IFLA_PODNET_ENCAP]) == j + 1 &&
+		   !(nlh->nlmsg_flags & NLM_F_CREATE),
+		   "link set pn0 encap %s: IFLA_PODNET_ENCAP %zu", encaps[j], j + 1);
+	}
+}
+#undef NENCAPS
 
 static double ms_since(const struct timespec *t0)
 {
@@ -1025,6 +1271,13 @@ static void test_monitor(void)
 			false, 0, &pn0);
 	is_str(s, "peer change fd00::2 dev pn0 routes 2\n",
 	       "monitor: peer change, device defaults left out");
+	free(s);
+	s = monitor_one(set_cmd(peer_msg_as(b1, true, PODNET_ENCAP_AUTO,
+					    PODNET_ENCAP_VXLAN),
+				PODNET_CMD_PEER_SET), false, 0, &pn0);
+	is_str(s, "peer change 192.168.1.102 dev pn0 port 8472 encap auto "
+		  "mode vxlan mac 02:00:00:00:00:02 routes 2\n",
+	       "monitor: peer change with its mode");
 	free(s);
 	s = monitor_one(set_cmd(peer_msg(b1, true), PODNET_CMD_PEER_DEL),
 			false, 1, &pn0);
@@ -1409,6 +1662,7 @@ int main(void)
 	test_output();
 	test_sync_parse();
 	test_sync_encode();
+	test_requests();
 	test_sync_big();
 	test_monitor();
 	test_kernel();
