@@ -301,12 +301,14 @@ static unsigned int podnet_auto_mtu(struct net *net,
 	struct net_device *lower = cfg->link ?
 				   __dev_get_by_index(net, cfg->link) : NULL;
 	unsigned int mtu = lower ? lower->mtu : ETH_DATA_LEN;
+	u32 family = cfg->local.family ?: AF_INET;
 	u8 encap = cfg->encap;
 
 	if (encap == PODNET_ENCAP_AUTO)
 		encap = PODNET_ENCAP_VXLAN;
-	mtu -= min(mtu, podnet_encap_overhead(encap,
-					      cfg->local.family ?: AF_INET));
+	if (encap == PODNET_ENCAP_IPIP)		/* IPv4 underlay only */
+		family = AF_INET;
+	mtu -= min(mtu, podnet_encap_overhead(encap, family));
 	return max_t(unsigned int, mtu, IPV4_MIN_MTU);
 }
 

@@ -172,8 +172,10 @@ EXPORT_SYMBOL_IF_KUNIT(podnet_eth_build);
  */
 __be16 podnet_eth_parse(const struct ethhdr *eth)
 {
-	if (eth->h_proto == htons(ETH_P_IP) || eth->h_proto == htons(ETH_P_IPV6))
-		return eth->h_proto;
+	__be16 proto = eth->h_proto;
+
+	if (proto == htons(ETH_P_IP) || proto == htons(ETH_P_IPV6))
+		return proto;
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_eth_parse);

@@ -453,6 +453,29 @@ VISIBLE_IF_KUNIT int podnet_nl_peer_check(struct nlattr **tb, u32 family,
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_nl_peer_check);
 
+/*
+ * Whether a peer of @family whose own format is @encap (UNSPEC and AUTO:
+ * the device's) can be reached with the device's format.
+ */
+static int podnet_nl_encap_check(struct podnet_dev *pn, u8 encap, u32 family,
+				 struct netlink_ext_ack *extack)
+{
+	if (encap == PODNET_ENCAP_UNSPEC || encap == PODNET_ENCAP_AUTO)
+		encap = pn->cfg.encap;
+	if (podnet_encap_valid(encap, family))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "The device's encap ipip needs IPv4 peers: give the IPv6 peer an encap of its own");
+	return -EOPNOTSUPP;
+}
+
+/* The encap a PEER_NEW or PEER_SET nest asks for, UNSPEC if none. */
+static u8 podnet_nl_peer_encap(struct nlattr **tb)
+{
+	return tb[PODNET_A_PEER_ENCAP] ? nla_get_u8(tb[PODNET_A_PEER_ENCAP]) :
+					 PODNET_ENCAP_UNSPEC;
+}
+
 /* Sets the peer attributes of @tb, checked by podnet_nl_peer_check(). */
 static void podnet_nl_peer_set(struct podnet_peer *peer, struct nlattr **tb)
 {
@@ -509,6 +532,10 @@ static int podnet_nl_peer_doit(struct sk_buff *skb, struct genl_info *info)
 			break;
 		}
 		err = podnet_nl_peer_check(tb, addr.family, info->extack);
+		if (!err)
+			err = podnet_nl_encap_check(obj.pn,
+						    podnet_nl_peer_encap(tb),
+						    addr.family, info->extack);
 		if (err)
 			break;
 		obj.peer = podnet_peer_create(obj.pn, &addr, info->extack);
@@ -520,6 +547,10 @@ static int podnet_nl_peer_doit(struct sk_buff *skb, struct genl_info *info)
 		break;
 	case PODNET_CMD_PEER_SET:
 		err = podnet_nl_peer_check(tb, addr.family, info->extack);
+		if (!err && tb[PODNET_A_PEER_ENCAP])
+			err = podnet_nl_encap_check(obj.pn,
+						    podnet_nl_peer_encap(tb),
+						    addr.family, info->extack);
 		if (!err)
 			podnet_nl_peer_set(obj.peer, tb);
 		break;
@@ -689,6 +720,10 @@ static int podnet_nl_route_doit(struct sk_buff *skb, struct genl_info *info)
 
 	obj.peer = podnet_peer_find(obj.pn, &r.via);
 	if (!obj.peer) {
+		err = podnet_nl_encap_check(obj.pn, PODNET_ENCAP_UNSPEC,
+					    r.via.family, info->extack);
+		if (err)
+			goto out_unlock;
 		obj.peer = podnet_peer_create(obj.pn, &r.via, info->extack);
 		if (IS_ERR(obj.peer)) {
 			err = PTR_ERR(obj.peer);
@@ -862,11 +897,6 @@ static int podnet_nl_sync_peer_parse(struct nlattr *nest, struct nlattr **tb,
 	err = podnet_nl_addr(tb[PODNET_A_PEER_ADDR], addr, info->extack);
 	if (err)
 		return err;
-	if (addr->family != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[PODNET_A_PEER_ADDR],
-				    "IPv6 underlay is not supported yet");
-		return -EOPNOTSUPP;
-	}
 	return podnet_nl_peer_check(tb, addr->family, info->extack);
 }
 
@@ -884,6 +914,7 @@ static int podnet_nl_sync_build(struct podnet_dev *pn,
 	struct podnet_addr addr;
 	struct nlattr *a;
 	int rem, err;
+	u8 encap;
 
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		switch (nla_type(a)) {
@@ -904,6 +935,11 @@ static int podnet_nl_sync_build(struct podnet_dev *pn,
 			break;
 		case PODNET_A_PEER:
 			err = podnet_nl_sync_peer_parse(a, tb, &addr, info);
+			encap = podnet_nl_peer_encap(tb);
+			if (!err)
+				err = podnet_nl_encap_check(pn, encap,
+							    addr.family,
+							    info->extack);
 			if (err)
 				return err;
 			peer = podnet_nl_sync_peer(pn, &addr, info->extack);

@@ -21,7 +21,6 @@
 
 struct podnet_peer;
 
-
 /**
  * struct podnet_pcpu_drops - per-CPU drop counters, by enum podnet_stat
  * @syncp: 64 bit counter consistency on 32 bit hosts
@@ -162,6 +161,11 @@ u8 podnet_peer_mode(struct podnet_dev *pn, struct podnet_peer *peer);
 int podnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb);
 int podnet_rx_deliver(struct podnet_dev *pn, const struct podnet_addr *saddr,
 		      struct sk_buff *skb, const void *outer);
+
+/* gro.c */
+struct sk_buff *podnet_gro_receive(struct sock *sk, struct list_head *head,
+				   struct sk_buff *skb);
+int podnet_gro_complete(struct sock *sk, struct sk_buff *skb, int nhoff);
 
 /* ipip.c */
 int podnet_ipip_init(void);

@@ -75,8 +75,9 @@ static int podnet_rx_ecn(const void *outer, struct sk_buff *skb)
  * @outer: the outer IPv4 or IPv6 header (still in @skb's head)
  *
  * The inner packet must be sane IPv4 or IPv6, its source must lie in a
- * PodCIDR routed to the peer @saddr (one lookup when it does), its ECN must decapsulate and the device must be
- * up. Drops are counted on the device by reason.
+ * PodCIDR routed to the peer @saddr (one lookup when it does), its ECN
+ * must decapsulate and the device must be up. Drops are counted on the
+ * device by reason.
  *
  * Context: softirq, RCU read side.
  * Return: 0, @skb is consumed.

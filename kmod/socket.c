@@ -43,6 +43,8 @@ static int podnet_sock_open(struct net *net, struct podnet_sock *ps,
 		.sk_user_data = ps,
 		.encap_type = 1,
 		.encap_rcv = podnet_udp_encap_recv,
+		.gro_receive = podnet_gro_receive,
+		.gro_complete = podnet_gro_complete,
 	};
 	struct udp_port_cfg cfg = {
 		.family = family,

@@ -154,7 +154,8 @@ static struct dst_entry *podnet_route(struct podnet_dev *pn,
 			fl6.saddr = local->ip6;
 		fl6.fl6_sport = sport;
 		fl6.fl6_dport = dport;
-		dst = ipv6_stub->ipv6_dst_lookup_flow(pn->net, NULL, &fl6, NULL);
+		dst = ipv6_stub->ipv6_dst_lookup_flow(pn->net, NULL, &fl6,
+						      NULL);
 		if (IS_ERR(dst))
 			return dst;
 		saddr->ip6 = fl6.saddr;
@@ -406,10 +407,11 @@ static int podnet_xmit_onlink(struct podnet_dev *pn, struct podnet_peer *peer,
 	dst = podnet_route(pn, peer, skb, &saddr, 0, 0, 0, 0);
 	if (IS_ERR(dst))
 		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
-	if (encap == PODNET_ENCAP_DIRECT ||
-	    podnet_dst_onlink(dst, peer->addr.family))
+	if (podnet_dst_onlink(dst, peer->addr.family))
 		return podnet_xmit_direct(pn, peer, skb, dst);
 	dst_release(dst);
+	if (encap == PODNET_ENCAP_DIRECT)	/* not on-link: no way there */
+		return podnet_tx_no_underlay(pn, skb, -ENETUNREACH);
 
 	encap = podnet_tunnel_encap(pn, encap);
 	if (encap == PODNET_ENCAP_IPIP)
