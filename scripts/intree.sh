@@ -11,14 +11,17 @@
 #   intree.sh version   the same, then print the source's version (that of
 #                       the Debian package owning the tarball, else the
 #                       tarball's size and mtime); also in <tree>.version
-#   intree.sh sync [--table-only|--auto] [--from DIR] TREE
+#   intree.sh sync [--standalone|--auto] [--from DIR] TREE
 #                       put the work tree's podnet into TREE: kmod/ (or
 #                       DIR, a copy of it with the same layout) ->
 #                       drivers/net/podnet/, uapi/linux/podnet.h ->
 #                       include/uapi/linux/podnet.h, and the source/obj-
 #                       lines into drivers/net/{Kconfig,Makefile}.
-#                       --table-only: a Makefile that builds table.c only
-#                       (for the KUnit tests); --auto: so only when a source
+#                       --standalone (old name --table-only): Makefiles
+#                       that build only the files that compile alone,
+#                       table.c and encap.c, and their KUnit suites
+#                       (podnet_table, podnet_encap; podnet_netlink needs
+#                       the whole module); --auto: so only when a source
 #                       file listed in kmod/Makefile is missing.
 #                       --from DIR: a scratch copy of kmod/ (to build a
 #                       modified podnet; the next sync without --from puts
@@ -47,7 +50,7 @@ die() {
 }
 
 usage() {
-	echo "usage: intree.sh tree | version | sync [--table-only|--auto] [--from DIR] TREE" >&2
+	echo "usage: intree.sh tree | version | sync [--standalone|--auto] [--from DIR] TREE" >&2
 	exit 2
 }
 
@@ -175,15 +178,24 @@ sync_module() {
 			rm -f "$dst/$f"
 		done
 
-	if [ "$mode" = table-only ] || { [ "$mode" = auto ] && ! module_complete; }; then
-		echo "intree.sh: building table.c only into podnet" >&2
+	if [ "$mode" = standalone ] || { [ "$mode" = auto ] && ! module_complete; }; then
+		echo "intree.sh: building table.c and encap.c only into podnet" \
+			"(KUnit suites podnet_table and podnet_encap;" \
+			"podnet_netlink needs the whole module)" >&2
 		write_file "$dst/Makefile" <<'EOF'
 # SPDX-License-Identifier: GPL-2.0
-# Written by scripts/intree.sh: table.c only (KUnit tests).
+# Written by scripts/intree.sh: the files that build alone (KUnit tests).
 ccflags-y += -I$(src)/..
 obj-$(CONFIG_PODNET) += podnet.o
-podnet-y := table.o
+podnet-y := table.o encap.o
 obj-$(CONFIG_PODNET_KUNIT_TEST) += tests/
+EOF
+		write_file "$dst/tests/Makefile" <<'EOF'
+# SPDX-License-Identifier: GPL-2.0
+# Written by scripts/intree.sh: the suites of table.c and encap.c.
+ccflags-y += -I$(src)/.. -I$(src)/../..
+obj-$(CONFIG_PODNET_KUNIT_TEST) += podnet_kunit.o
+podnet_kunit-y := table_kunit.o encap_kunit.o
 EOF
 	fi
 
@@ -227,7 +239,7 @@ main() {
 	sync)
 		while [ $# -gt 1 ]; do
 			case "$1" in
-			--table-only) mode=table-only; shift ;;
+			--standalone|--table-only) mode=standalone; shift ;;
 			--auto) mode=auto; shift ;;
 			--from) from=$(cd "${2:?--from needs a directory}" && pwd -P); shift 2 ;;
 			*) break ;;

@@ -10,9 +10,16 @@
 #   PODNET_CACHE             cache directory (default /var/cache/podnet)
 #   PODNET_KERNEL_TARBALL    kernel source (default the newest
 #                            /usr/src/linux-source-6.12*.tar.xz)
-#   PODNET_KUNIT_TABLE_ONLY  1: build only table.c into podnet; the default
-#                            is to do so only when a source file listed in
-#                            kmod/Makefile is missing
+#   PODNET_KUNIT_STANDALONE  1: build only table.c and encap.c into podnet,
+#                            and only their suites (podnet_table,
+#                            podnet_encap): for when the rest of the module
+#                            does not compile; the default is to do so only
+#                            when a source file listed in kmod/Makefile is
+#                            missing. PODNET_KUNIT_TABLE_ONLY is its old name.
+#   PODNET_KUNIT_SRC         a scratch copy of kmod/ to build instead of the
+#                            work tree's (e.g. a bug injected on purpose, to
+#                            see a suite catch it); the next run without it
+#                            puts the work tree's back
 #   PODNET_KUNIT_KASAN       1: add KASAN (its own build directory)
 #   PODNET_KUNIT_TIMEOUT     seconds the tests may run (default 900)
 #
@@ -89,7 +96,7 @@ EOF
 }
 
 main() {
-	local tree version syncmode build kunitconfig rc
+	local tree version syncargs build kunitconfig rc
 
 	command -v python3 >/dev/null || die "python3 is missing"
 	mkdir -p "$cache"
@@ -102,9 +109,14 @@ main() {
 	export PODNET_KERNEL_BUILD_LOCK_HELD=1
 	tree=$("$repo/scripts/intree.sh" tree)
 	version=$("$repo/scripts/intree.sh" version)
-	syncmode=--auto
-	[ "${PODNET_KUNIT_TABLE_ONLY:-0}" != 1 ] || syncmode=--table-only
-	"$repo/scripts/intree.sh" sync "$syncmode" "$tree"
+	syncargs=(--auto)
+	if [ "${PODNET_KUNIT_STANDALONE:-0}" = 1 ] ||
+	   [ "${PODNET_KUNIT_TABLE_ONLY:-0}" = 1 ]; then
+		syncargs=(--standalone)
+	fi
+	[ -z "${PODNET_KUNIT_SRC:-}" ] ||
+		syncargs+=(--from "$PODNET_KUNIT_SRC")
+	"$repo/scripts/intree.sh" sync "${syncargs[@]}" "$tree"
 
 	build=$cache/kunit-build
 	kunitconfig=$cache/podnet.kunitconfig
@@ -116,6 +128,8 @@ main() {
 	write_kunitconfig "$kunitconfig"
 
 	cd "$tree"
+	# A failed build must not show the results of an earlier run.
+	rm -f "$build/test.log"
 	rc=0
 	python3 tools/testing/kunit/kunit.py run \
 		--build_dir="$build" --kunitconfig="$kunitconfig" --jobs=2 \
