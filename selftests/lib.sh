@@ -11,6 +11,7 @@
 #
 #	ul:  bridge br0, one port ul-nN per node                (the underlay)
 #	nN:  eth0 192.168.1.N/24 (veth into ul/br0)             (a node)
+#	     (an IPv6 underlay: fd00:1::N/64 instead, or both: topo_node N 6|46)
 #	     cni0 bridge 10.244.N.1/24 fd00:244:N::1/64          (flannel layout)
 #	     pn0 (podnetctl link add pn0 dev eth0 local 192.168.1.N)
 #	     ip route 10.244.0.0/16 dev pn0, fd00:244::/32 dev pn0
@@ -45,9 +46,11 @@ PN_SUFFIX=${PN_SUFFIX:-$$}
 PN_NODES=${PN_NODES:-3}
 PN_PORT=8472
 PN_VNI=1
+PN_POD_MTU=${PN_POD_MTU:-1450}
 PN_TMP=
 PN_NETNS=()
 PN_BGPIDS=()
+PN_MODS=()
 export LC_ALL=C
 
 # ---------------------------------------------------------------- KTAP ----
@@ -189,6 +192,9 @@ pod_ip6()
 
 node_ip() { echo "192.168.1.$1"; }
 
+# node_ip6 N: node N's IPv6 underlay address (an IPv6 or dual-stack underlay)
+node_ip6() { echo "fd00:1::$1"; }
+
 # podnetctl in namespace NS: pnctl NS ARGS...
 pnctl()
 {
@@ -265,6 +271,7 @@ pn_cleanup()
 	PN_NETNS=()
 	[ -z "$PN_TMP" ] || rm -rf "$PN_TMP"
 	PN_TMP=
+	module_unload_ours
 }
 
 pn_on_exit()
@@ -329,16 +336,35 @@ underlay_attach()
 	ip -n "$ns" link set "$ifname" up
 }
 
-# topo_node N: node namespace, underlay leg, cni0 and two pods
-topo_node()
+# topo_node_bare N [4|6|46]: node namespace N with its underlay leg eth0
+# only (forwarding on): node_ip N/24 (4, the default), node_ip6 N/64 (6) or
+# both (46)
+topo_node_bare()
 {
-	local n=$1 node pod p
+	local n=$1 fam=${2:-4} node
 
 	node=$(node_ns "$n")
 	ns_add "$node" || return 1
 	ip netns exec "$node" sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1 || return 1
-	underlay_attach "$node" eth0 "ul-n$n" "$(node_ip "$n")/24" || return 1
+	case $fam in
+	4|46) underlay_attach "$node" eth0 "ul-n$n" "$(node_ip "$n")/24" || return 1 ;;
+	6) underlay_attach "$node" eth0 "ul-n$n" "$(node_ip6 "$n")/64" || return 1 ;;
+	*) echo "topo_node_bare: family '$fam'?" >&2; return 1 ;;
+	esac
+	if [ "$fam" = 46 ]; then
+		ip -n "$node" addr add "$(node_ip6 "$n")/64" dev eth0 nodad || return 1
+	fi
+}
+
+# topo_node N [4|6|46]: node namespace, underlay leg (topo_node_bare), cni0
+# and two pods (MTU PN_POD_MTU)
+topo_node()
+{
+	local n=$1 node pod p
+
+	node=$(node_ns "$n")
+	topo_node_bare "$n" "${2:-4}" || return 1
 
 	ip -n "$node" link add cni0 type bridge || return 1
 	ip -n "$node" addr add "10.244.$n.1/24" dev cni0 || return 1
@@ -348,8 +374,8 @@ topo_node()
 	for p in a b; do
 		pod=$(pod_ns "$n" "$p")
 		ns_add "$pod" || return 1
-		ip -n "$node" link add "veth$n$p" mtu 1450 type veth \
-			peer name eth0 mtu 1450 netns "$pod" || return 1
+		ip -n "$node" link add "veth$n$p" mtu "$PN_POD_MTU" type veth \
+			peer name eth0 mtu "$PN_POD_MTU" netns "$pod" || return 1
 		ip -n "$node" link set "veth$n$p" master cni0 up || return 1
 		ip -n "$pod" addr add "$(pod_ip4 "$n" "$p")/24" dev eth0 || return 1
 		ip -n "$pod" addr add "$(pod_ip6 "$n" "$p")/64" dev eth0 nodad || return 1
@@ -359,31 +385,43 @@ topo_node()
 	done
 }
 
+# topo_pn0 N [OPTION...]: pn0 on node N ("podnetctl link add pn0 dev eth0
+# OPTION..."), up, with the cluster routes 10.244.0.0/16 and fd00:244::/32;
+# no PodCIDR route yet (topo_routes)
+topo_pn0()
+{
+	local n=$1 node
+
+	shift
+	node=$(node_ns "$n")
+	pnctl "$node" link add pn0 dev eth0 "$@" || return 1
+	ip -n "$node" link set pn0 up || return 1
+	ip -n "$node" route add 10.244.0.0/16 dev pn0 || return 1
+	ip -n "$node" -6 route add fd00:244::/32 dev pn0
+}
+
 # topo_podnet N: pn0 on node N, the cluster routes, a PodCIDR route per
 # other node
 topo_podnet()
 {
-	local n=$1 m node
+	local n=$1 m
 
-	node=$(node_ns "$n")
-	pnctl "$node" link add pn0 dev eth0 local "$(node_ip "$n")" || return 1
-	ip -n "$node" link set pn0 up || return 1
-	ip -n "$node" route add 10.244.0.0/16 dev pn0 || return 1
-	ip -n "$node" -6 route add fd00:244::/32 dev pn0 || return 1
+	topo_pn0 "$n" local "$(node_ip "$n")" || return 1
 	for ((m = 1; m <= PN_NODES; m++)); do
 		[ "$m" -ne "$n" ] || continue
 		topo_routes "$n" "$m" add || return 1
 	done
 }
 
-# topo_routes N M add|del: node N's routes to node M's PodCIDRs
+# topo_routes N M add|del [VIA]: node N's routes to node M's PodCIDRs, via
+# M's underlay address VIA (default node_ip M)
 topo_routes()
 {
-	local node
+	local node via=${4:-$(node_ip "$2")}
 
 	node=$(node_ns "$1")
-	pnctl "$node" route "$3" "10.244.$2.0/24" via "$(node_ip "$2")" dev pn0 &&
-	pnctl "$node" route "$3" "fd00:244:$2::/64" via "$(node_ip "$2")" dev pn0
+	pnctl "$node" route "$3" "10.244.$2.0/24" via "$via" dev pn0 &&
+	pnctl "$node" route "$3" "fd00:244:$2::/64" via "$via" dev pn0
 }
 
 # topo_macs: tell every node's pn0 the vtep mac of each of its peers (what
@@ -604,4 +642,201 @@ capture_stop()
 pcap_decode()
 {
 	"$PYTHON" "$PNUTIL" pcap-vxlan "$1" "$PN_PORT"
+}
+
+# pcap_fields FILE [-d DECODE-AS | -Y FILTER | -o PREF]... FIELD...:
+# tshark's reading of a pcap file, one line per packet (that FILTER lets
+# through): the FIELDs separated by "|", every occurrence of a field
+# (outer, then inner header) separated by ",". -d, -Y and -o are tshark's
+# (e.g. -d udp.port==8472,vxlan_gpe -o udp.check_checksum:TRUE). tshark's
+# stderr goes to FILE.tshark-err.
+pcap_fields()
+{
+	local file=$1 args=() f
+
+	shift
+	while [[ ${1-} == -[dYo] ]]; do
+		args+=("$1" "$2")
+		shift 2
+	done
+	for f in "$@"; do
+		args+=(-e "$f")
+	done
+	tshark -n -r "$file" "${args[@]}" -T fields -E separator='|' \
+		-E aggregator=, -E occurrence=a 2> "$file.tshark-err"
+	f=$?
+	sed -i '/^Running as user "root"/d' "$file.tshark-err"
+	return $f
+}
+
+# ------------------------------------------------------------- modules ----
+
+# module_need NAME...: the kernel has module NAME (built in, loaded, or
+# loaded now with modprobe; what this script loads is unloaded at exit)
+module_need()
+{
+	local m
+
+	for m in "$@"; do
+		[ ! -d "/sys/module/$m" ] || continue
+		modprobe "$m" || return 1
+		PN_MODS+=("$m")
+	done
+}
+
+module_unload_ours()
+{
+	local i
+
+	for ((i = ${#PN_MODS[@]} - 1; i >= 0; i--)); do
+		rmmod "${PN_MODS[$i]}" 2>/dev/null
+	done
+	PN_MODS=()
+}
+
+# ---------------------------------------------------- Linux's tunnels ----
+
+# linux_gpe_node N: node N runs the kernel's own VXLAN-GPE device vxgpe
+# instead of pn0 (Linux allows gpe only in external mode: the remote and
+# the VNI come from each route, linux_gpe_routes), on port PN_PORT
+linux_gpe_node()
+{
+	local node
+
+	node=$(node_ns "$1")
+	ip -n "$node" link add vxgpe type vxlan gpe external \
+		dstport "$PN_PORT" || return 1
+	ip -n "$node" addr add "10.244.$1.0/32" dev vxgpe || return 1
+	ip -n "$node" addr add "fd00:244:$1::/128" dev vxgpe nodad || return 1
+	ip -n "$node" link set vxgpe up
+}
+
+# linux_gpe_routes N M VNI DST: node N's routes to node M's PodCIDRs
+# (IPv4 and IPv6) through vxgpe, VNI VNI, to underlay address DST (IPv4:
+# encap ip; IPv6: encap ip6 with UDP checksums, Linux's default for an
+# IPv6 vxlan device)
+linux_gpe_routes()
+{
+	local node enc=(ip id "$3" dst "$4")
+
+	node=$(node_ns "$1")
+	[[ $4 != *:* ]] || enc=(ip6 id "$3" dst "$4" csum)
+	ip -n "$node" route add "10.244.$2.0/24" encap "${enc[@]}" dev vxgpe &&
+	ip -n "$node" -6 route add "fd00:244:$2::/64" encap "${enc[@]}" dev vxgpe
+}
+
+# linux_vxlan_node N MAC VNI LOCAL: node N runs flannel's layout instead of
+# pn0: flannel.1 (type vxlan id VNI dstport PN_PORT nolearning local LOCAL
+# dev eth0, address MAC); linux_vxlan_peer adds the entries per remote node
+linux_vxlan_node()
+{
+	local node
+
+	node=$(node_ns "$1")
+	ip -n "$node" link add flannel.1 address "$2" type vxlan id "$3" \
+		dstport "$PN_PORT" nolearning local "$4" dev eth0 || return 1
+	ip -n "$node" addr add "10.244.$1.0/32" dev flannel.1 || return 1
+	ip -n "$node" addr add "fd00:244:$1::/128" dev flannel.1 nodad || return 1
+	ip -n "$node" link set flannel.1 up
+}
+
+# linux_vxlan_peer N M MAC DST: on flannel node N, what flannel's daemon
+# adds for node M (vtep mac MAC, underlay address DST): a route per PodCIDR
+# via M's .0 address, a static neighbour and an FDB entry
+linux_vxlan_peer()
+{
+	local node
+
+	node=$(node_ns "$1")
+	ip -n "$node" neigh add "10.244.$2.0" lladdr "$3" dev flannel.1 \
+		nud permanent || return 1
+	ip -n "$node" neigh add "fd00:244:$2::" lladdr "$3" dev flannel.1 \
+		nud permanent || return 1
+	ip -n "$node" route add "10.244.$2.0/24" via "10.244.$2.0" \
+		dev flannel.1 onlink || return 1
+	ip -n "$node" -6 route add "fd00:244:$2::/64" via "fd00:244:$2::" \
+		dev flannel.1 onlink || return 1
+	bridge -n "$node" fdb append "$3" dev flannel.1 dst "$4"
+}
+
+# ------------------------------------------------------------- traffic ----
+
+# tcp_transfer FROM_NS TO_NS TO_ADDR [KB]: KB (default 2048) KiB of random
+# data over one TCP connection from FROM_NS to a listener on TO_ADDR in
+# TO_NS; succeeds when the SHA-256 of what arrived is that of what was sent
+# (both printed)
+tcp_transfer()
+{
+	local from=$1 to=$2 addr=$3 kb=${4:-2048} dir port rpid rc s r
+
+	pn_tmpdir
+	dir=$(mktemp -d "$PN_TMP/xfer.XXXXXX") || return 1
+	port=$((20000 + RANDOM % 20000))
+	head -c $((kb * 1024)) /dev/urandom > "$dir/sent"
+	ip netns exec "$to" "$PYTHON" "$PNUTIL" tcp-recv --timeout 60 \
+		"$addr" "$port" "$dir/recv" &
+	rpid=$!
+	if ! wait_for 20 sh -c "ip netns exec '$to' ss -Hltn 'sport = :$port' | grep -q LISTEN"; then
+		echo "no listener on $addr port $port"
+		bg_kill "$rpid"
+		return 1
+	fi
+	ip netns exec "$from" timeout 90 "$PYTHON" "$PNUTIL" tcp-send \
+		--timeout 60 "$addr" "$port" "$dir/sent"
+	rc=$?
+	wait "$rpid" || rc=1
+	s=$(sha256sum < "$dir/sent" | cut -d' ' -f1)
+	r=$(sha256sum < "$dir/recv" 2>/dev/null | cut -d' ' -f1)
+	echo "sent $((kb * 1024)) bytes sha256 $s; received $(stat -c %s "$dir/recv" 2>/dev/null || echo 0) bytes sha256 ${r:-none} (tcp-send rc $rc)"
+	[ -n "$s" ] && [ "$s" = "$r" ]
+}
+
+# ---------------------------------------------------------- diagnostics ----
+
+# pn_peer_field NS ADDR FIELD [DEV]: FIELD of the peer ADDR in
+# "podnetctl -j -s peer show" (counters included), nothing (exit 1) when
+# that peer or that field is missing
+pn_peer_field()
+{
+	pnctl "$1" -j -s peer show dev "${4:-pn0}" | "$PYTHON" -c '
+import json, sys
+addr, field = sys.argv[1], sys.argv[2]
+def walk(o):
+    if isinstance(o, dict):
+        if o.get("addr") == addr or o.get("address") == addr:
+            yield o
+        for v in o.values():
+            yield from walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from walk(v)
+def get(o):
+    if isinstance(o, dict):
+        if field in o and not isinstance(o[field], (dict, list)):
+            return o[field]
+        for v in o.values():
+            r = get(v)
+            if r is not None:
+                return r
+    return None
+for p in walk(json.load(sys.stdin)):
+    v = get(p)
+    if v is not None:
+        print(v)
+        sys.exit(0)
+sys.exit(1)' "$2" "$3"
+}
+
+# pn_diag NS...: podnetctl -s show and -s peer show of each node, as
+# diagnostics (the drop counters tell why packets were lost)
+pn_diag()
+{
+	local ns
+
+	for ns in "$@"; do
+		ktap_info "$ns: podnetctl -j -s show:" \
+			"$(pnctl "$ns" -j -s show 2>&1)" \
+			"$ns: podnetctl -s peer show:" \
+			"$(pnctl "$ns" -s peer show 2>&1)"
+	done
 }

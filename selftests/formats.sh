@@ -1,0 +1,330 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The VXLAN-GPE and IPIP formats against the kernel's own drivers, IPv4 and
+# IPv6 pods, both directions (ping, and TCP transfers whose SHA-256 is
+# compared at both ends), on an IPv4 underlay:
+#
+#	n1  podnet, pn0 vni 42 (device encap vxlan), peers: n2 and n3 with
+#	    "encap gpe", n4 with "encap ipip"
+#	n2  podnet, pn0 vni 42 encap gpe (its peers take the device's format)
+#	n3  Linux VXLAN-GPE: vxgpe (type vxlan gpe external dstport 8472) and
+#	    routes "encap ip id 42 dst NODE" to n1's and n2's PodCIDRs
+#	n4  Calico style IPIP: tunl0 (the ipip module's fallback device) with
+#	    routes "via NODE dev tunl0 onlink" for IPv4 pods; IPv6 pods over
+#	    IPv4 (protocol 41) through a sit device (Calico has no IPv6 IPIP)
+#	n5  no pods: a non-peer that sends IPIP to n1's own tunl0
+#
+# The ipip and sit modules are loaded, so every namespace (n1 included)
+# has tunl0 and sit0: n1's pn0 must still get its peers' packets (podnet's
+# tunnel4 handler runs before the kernel's ipip and sit). With n1's tunl0
+# up, n4's packets still go to pn0 (its peer counter) and not to tunl0,
+# while n5's (not a peer) still reach tunl0.
+#
+# Captures on the underlay, decoded by tshark: n1 -> n3 packets are
+# VXLAN-GPE (I and P flags) with VNI 42 and next protocol 1 / 2 around the
+# pod addresses; n1 -> n4 packets are IPv4 protocol 4 / 41 around them.
+# Finally "encap ipip" for an IPv6 peer is refused with the kernel's
+# message (peer add and peer change).
+
+# Test helpers are called through ktap_check, which shellcheck cannot see.
+# shellcheck disable=SC2317
+
+set -u
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+ktap_plan 29
+podnet_require
+pn_tmpdir
+
+VNI=42
+N1=$(node_ns 1)
+N2=$(node_ns 2)
+N4=$(node_ns 4)
+N5=$(node_ns 5)
+IPIP_EXT_MSG="ipip needs an IPv4 peer address"
+
+# The kernel's ipip (tunl0, for IPv4 pods) and sit (IPv6 pods over IPv4);
+# loaded before the namespaces are made, so that every one has them.
+HAVE_IPIP=0
+HAVE_SIT=0
+if module_need ipip > "$PN_TMP/modprobe.log" 2>&1; then
+	HAVE_IPIP=1
+fi
+if module_need sit >> "$PN_TMP/modprobe.log" 2>&1; then
+	HAVE_SIT=1
+fi
+ktap_info_file "$PN_TMP/modprobe.log"
+
+# calico_node: n4's IPIP side, as Calico sets it up (tunl0 with a /32 of
+# the node's block, a route per remote block via the node, onlink), plus
+# a point-to-point sit to n1 for the IPv6 pods
+calico_node()
+{
+	ip -n "$N4" link set tunl0 up || return 1
+	ip -n "$N4" addr add 10.244.4.0/32 dev tunl0 || return 1
+	ip -n "$N4" route add 10.244.1.0/24 via "$(node_ip 1)" dev tunl0 \
+		onlink || return 1
+	[ "$HAVE_SIT" -eq 1 ] || return 0
+	ip -n "$N4" link add sit1 type sit local "$(node_ip 4)" \
+		remote "$(node_ip 1)" || return 1
+	ip -n "$N4" link set sit1 up || return 1
+	ip -n "$N4" -6 route add fd00:244:1::/64 dev sit1
+}
+
+setup()
+{
+	local n
+
+	topo_underlay || return 1
+	for n in 1 2 3 4; do
+		topo_node "$n" || return 1
+	done
+	topo_node_bare 5 || return 1
+
+	topo_pn0 1 local "$(node_ip 1)" vni "$VNI" || return 1
+	pnctl "$N1" peer add "$(node_ip 2)" dev pn0 encap gpe || return 1
+	pnctl "$N1" peer add "$(node_ip 3)" dev pn0 encap gpe || return 1
+	pnctl "$N1" peer add "$(node_ip 4)" dev pn0 encap ipip || return 1
+	for n in 2 3 4; do
+		topo_routes 1 "$n" add || return 1
+	done
+
+	topo_pn0 2 local "$(node_ip 2)" vni "$VNI" encap gpe || return 1
+	topo_routes 2 1 add || return 1
+	topo_routes 2 3 add || return 1
+
+	linux_gpe_node 3 || return 1
+	linux_gpe_routes 3 1 "$VNI" "$(node_ip 1)" || return 1
+	linux_gpe_routes 3 2 "$VNI" "$(node_ip 2)" || return 1
+
+	if [ "$HAVE_IPIP" -eq 1 ]; then
+		calico_node || return 1
+	fi
+}
+
+if ! setup > "$PN_TMP/topo.log" 2>&1; then
+	ktap_info_file "$PN_TMP/topo.log" 40
+	ktap_fail "topology setup (podnet n1 n2, Linux gpe n3, Calico ipip n4)"
+	ktap_finish
+fi
+
+# ping_check DESC FROM_NS DST: a ping point; the podnet nodes' counters
+# as diagnostics when it fails
+ping_check()
+{
+	if ping_ok "$2" "$3"; then
+		ktap_ok "$1"
+	else
+		ktap_info "$1: no reply from $3"
+		pn_diag "$N1" "$N2"
+		ktap_fail "$1"
+	fi
+}
+
+# xfer_check DESC FROM_NS TO_NS TO_ADDR: a TCP transfer point
+xfer_check()
+{
+	local out
+
+	if out=$(tcp_transfer "$2" "$3" "$4" 2>&1); then
+		ktap_info "$1: $out"
+		ktap_ok "$1"
+	else
+		ktap_info "$1: $out"
+		pn_diag "$N1" "$N2"
+		ktap_fail "$1"
+	fi
+}
+
+P1A=$(pod_ns 1 a)
+P1B=$(pod_ns 1 b)
+
+# ------------------------------------------------------------ VXLAN-GPE ---
+
+ping_check "gpe: podnet p1a -> Linux p3a (IPv4)" "$P1A" "$(pod_ip4 3 a)"
+ping_check "gpe: Linux p3a -> podnet p1a (IPv4)" "$(pod_ns 3 a)" "$(pod_ip4 1 a)"
+ping_check "gpe: podnet p1b -> Linux p3b (IPv6)" "$P1B" "$(pod_ip6 3 b)"
+ping_check "gpe: Linux p3b -> podnet p1b (IPv6)" "$(pod_ns 3 b)" "$(pod_ip6 1 b)"
+ping_check "gpe (device encap): podnet p2a -> Linux p3a (IPv4)" \
+	"$(pod_ns 2 a)" "$(pod_ip4 3 a)"
+ping_check "gpe (device encap): Linux p3b -> podnet p2b (IPv6)" \
+	"$(pod_ns 3 b)" "$(pod_ip6 2 b)"
+ping_check "gpe: podnet p1a (peer encap) -> podnet p2a (device encap) (IPv4)" \
+	"$P1A" "$(pod_ip4 2 a)"
+ping_check "gpe: podnet p2b (device encap) -> podnet p1b (peer encap) (IPv6)" \
+	"$(pod_ns 2 b)" "$(pod_ip6 1 b)"
+
+xfer_check "gpe: TCP podnet p1a -> Linux p3a (IPv4), intact" \
+	"$P1A" "$(pod_ns 3 a)" "$(pod_ip4 3 a)"
+xfer_check "gpe: TCP Linux p3a -> podnet p1a (IPv4), intact" \
+	"$(pod_ns 3 a)" "$P1A" "$(pod_ip4 1 a)"
+xfer_check "gpe: TCP podnet p1b -> Linux p3b (IPv6), intact" \
+	"$P1B" "$(pod_ns 3 b)" "$(pod_ip6 3 b)"
+xfer_check "gpe: TCP Linux p3b -> podnet p1b (IPv6), intact" \
+	"$(pod_ns 3 b)" "$P1B" "$(pod_ip6 1 b)"
+
+# n1 -> n3 on the wire, decoded as VXLAN-GPE
+if capture_start "$UL_NS" ul-n1 "$PN_TMP/gpe.pcap" udp port "$PN_PORT"; then
+	ip netns exec "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip4 3 a)" > /dev/null 2>&1
+	ip netns exec "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip6 3 b)" > /dev/null 2>&1
+	capture_stop
+fi
+# fields: 1 ip.src 2 ip.dst 3 ipv6.src 4 ipv6.dst 5 vni 6 next proto 7 flags
+pcap_fields "$PN_TMP/gpe.pcap" -d "udp.port==$PN_PORT,vxlan_gpe" \
+	ip.src ip.dst ipv6.src ipv6.dst vxlan.vni vxlan.next_proto vxlan.flags \
+	> "$PN_TMP/gpe.txt"
+ktap_info "gpe capture on ul-n1 (ip.src|ip.dst|ipv6.src|ipv6.dst|vni|np|flags):"
+ktap_info_file "$PN_TMP/gpe.txt" 12
+ktap_info_file "$PN_TMP/gpe.pcap.tshark-err" 5
+S=$(node_ip 1)
+D=$(node_ip 3)
+# every n1 -> n3 packet (at least the 4 echo requests): flags I and P
+# (0x08 | 0x04, version 0, no O bit), VNI 42, next protocol 1 or 2
+awk -F'|' -v s="$S" -v d="$D" -v vni="$VNI" '
+	{ split($1, src, ","); split($2, dst, ",") }
+	src[1] == s && dst[1] == d {
+		n++
+		if ($5 != vni || ($6 != 1 && $6 != 2) || $7 != "0x0c")
+			bad++
+	}
+	END { exit !(n >= 4 && !bad) }' "$PN_TMP/gpe.txt"
+ktap_result "gpe capture: every n1 -> n3 packet is VXLAN-GPE (I+P) with VNI $VNI" $?
+grep -qxF "$S,$(pod_ip4 1 a)|$D,$(pod_ip4 3 a)|||$VNI|1|0x0c" "$PN_TMP/gpe.txt"
+ktap_result "gpe capture: next protocol 1 carries $(pod_ip4 1 a) -> $(pod_ip4 3 a)" $?
+grep -qxF "$S|$D|$(pod_ip6 1 b)|$(pod_ip6 3 b)|$VNI|2|0x0c" "$PN_TMP/gpe.txt"
+ktap_result "gpe capture: next protocol 2 carries $(pod_ip6 1 b) -> $(pod_ip6 3 b)" $?
+
+# ----------------------------------------------------------------- IPIP ---
+
+# ipip_skip DESC...: points that need the kernel's ipip module
+ipip_skip()
+{
+	local d
+
+	for d in "$@"; do
+		ktap_skip "$d" "no ipip module in this kernel"
+	done
+}
+
+sit_check() # KIND DESC ARGS...: a ping/xfer point that needs sit
+{
+	local kind=$1 desc=$2
+
+	shift 2
+	if [ "$HAVE_SIT" -eq 1 ]; then
+		"$kind" "$desc" "$@"
+	else
+		ktap_skip "$desc" "no sit module (IPv6 in IPv4) in this kernel"
+	fi
+}
+
+if [ "$HAVE_IPIP" -eq 1 ]; then
+	ping_check "ipip: podnet p1a -> Calico p4a (IPv4, protocol 4)" \
+		"$P1A" "$(pod_ip4 4 a)"
+	ping_check "ipip: Calico p4a -> podnet p1a (IPv4, protocol 4)" \
+		"$(pod_ns 4 a)" "$(pod_ip4 1 a)"
+	sit_check ping_check "ipip: podnet p1b -> sit p4b (IPv6, protocol 41)" \
+		"$P1B" "$(pod_ip6 4 b)"
+	sit_check ping_check "ipip: sit p4b -> podnet p1b (IPv6, protocol 41)" \
+		"$(pod_ns 4 b)" "$(pod_ip6 1 b)"
+	xfer_check "ipip: TCP podnet p1a -> Calico p4a (IPv4), intact" \
+		"$P1A" "$(pod_ns 4 a)" "$(pod_ip4 4 a)"
+	xfer_check "ipip: TCP Calico p4a -> podnet p1a (IPv4), intact" \
+		"$(pod_ns 4 a)" "$P1A" "$(pod_ip4 1 a)"
+	sit_check xfer_check "ipip: TCP podnet p1b -> sit p4b (IPv6), intact" \
+		"$P1B" "$(pod_ns 4 b)" "$(pod_ip6 4 b)"
+	sit_check xfer_check "ipip: TCP sit p4b -> podnet p1b (IPv6), intact" \
+		"$(pod_ns 4 b)" "$P1B" "$(pod_ip6 1 b)"
+
+	if capture_start "$UL_NS" ul-n1 "$PN_TMP/ipip.pcap" \
+		ip proto 4 or ip proto 41; then
+		ip netns exec "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip4 4 a)" > /dev/null 2>&1
+		ip netns exec "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip6 4 b)" > /dev/null 2>&1
+		capture_stop
+	fi
+	pcap_fields "$PN_TMP/ipip.pcap" ip.src ip.dst ip.proto ipv6.src ipv6.dst \
+		ipv6.nxt > "$PN_TMP/ipip.txt"
+	ktap_info "ipip capture on ul-n1 (ip.src|ip.dst|ip.proto|ipv6.src|ipv6.dst|ipv6.nxt):"
+	ktap_info_file "$PN_TMP/ipip.txt" 12
+	ktap_info_file "$PN_TMP/ipip.pcap.tshark-err" 5
+	D=$(node_ip 4)
+	grep -qxF "$S,$(pod_ip4 1 a)|$D,$(pod_ip4 4 a)|4,1|||" "$PN_TMP/ipip.txt"
+	ktap_result "ipip capture: protocol 4 $S -> $D carries $(pod_ip4 1 a) -> $(pod_ip4 4 a)" $?
+	if [ "$HAVE_SIT" -eq 1 ]; then
+		grep -qxF "$S|$D|41|$(pod_ip6 1 b)|$(pod_ip6 4 b)|58" "$PN_TMP/ipip.txt"
+		ktap_result "ipip capture: protocol 41 $S -> $D carries $(pod_ip6 1 b) -> $(pod_ip6 4 b)" $?
+	else
+		ktap_skip "ipip capture: protocol 41" "no sit module to answer"
+	fi
+else
+	ipip_skip "ipip: podnet p1a -> Calico p4a (IPv4)" \
+		"ipip: Calico p4a -> podnet p1a (IPv4)" \
+		"ipip: podnet p1b -> sit p4b (IPv6)" \
+		"ipip: sit p4b -> podnet p1b (IPv6)" \
+		"ipip: TCP podnet p1a -> Calico p4a (IPv4)" \
+		"ipip: TCP Calico p4a -> podnet p1a (IPv4)" \
+		"ipip: TCP podnet p1b -> sit p4b (IPv6)" \
+		"ipip: TCP sit p4b -> podnet p1b (IPv6)" \
+		"ipip capture: protocol 4" "ipip capture: protocol 41"
+fi
+
+# ---------------------------------------------------- beside Linux's ipip --
+
+# link_rx_packets NS DEV: the device's received packets (ip -s -j link)
+link_rx_packets()
+{
+	ip -n "$1" -s -j link show dev "$2" |
+		"$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'
+}
+
+if [ "$HAVE_IPIP" -eq 1 ]; then
+	# n1's own tunl0 up, and n5 (not a peer of pn0) talking to it
+	ip -n "$N1" link set tunl0 up
+	ip -n "$N1" addr add 10.250.1.1/32 dev tunl0
+	ip -n "$N1" route add 10.250.5.1/32 via "$(node_ip 5)" dev tunl0 onlink
+	ip -n "$N5" link set tunl0 up
+	ip -n "$N5" addr add 10.250.5.1/32 dev tunl0
+	ip -n "$N5" route add 10.250.1.1/32 via "$(node_ip 1)" dev tunl0 onlink
+
+	pn0_before=$(pn_peer_field "$N1" "$(node_ip 4)" rx_packets)
+	tunl_before=$(link_rx_packets "$N1" tunl0)
+	ip netns exec "$(pod_ns 4 a)" ping -n -q -c 5 -i 0.2 -W 2 "$(pod_ip4 1 a)" \
+		> "$PN_TMP/ping45.txt" 2>&1
+	prc=$?
+	pn0_after=$(pn_peer_field "$N1" "$(node_ip 4)" rx_packets)
+	tunl_after=$(link_rx_packets "$N1" tunl0)
+	ktap_info "with n1's tunl0 up: p4a -> p1a ping rc $prc;" \
+		"pn0 peer $(node_ip 4) rx_packets $pn0_before -> $pn0_after;" \
+		"n1 tunl0 rx packets $tunl_before -> $tunl_after"
+	is_num "$pn0_before" && is_num "$pn0_after" && is_num "$tunl_before" &&
+		is_num "$tunl_after" && [ "$prc" -eq 0 ] &&
+		[ $((pn0_after - pn0_before)) -ge 5 ] && [ "$tunl_after" -eq "$tunl_before" ]
+	ktap_result "n1's tunl0 up: a peer's IPIP still goes to pn0 (peer rx +5), not to tunl0" $?
+
+	ktap_check "n1's tunl0 up: a non-peer's IPIP (n5) still reaches tunl0" \
+		ping_ok "$N5" 10.250.1.1
+else
+	ipip_skip "beside tunl0: a peer's IPIP goes to pn0" \
+		"beside tunl0: a non-peer's IPIP reaches tunl0"
+fi
+
+# --------------------------------------------------- ipip on IPv6 peers ---
+
+out=$(pnctl "$N1" peer add fd00:1::9 dev pn0 encap ipip 2>&1)
+rc=$?
+ktap_info "peer add fd00:1::9 encap ipip: exit $rc: $out"
+[ "$rc" -ne 0 ] && [[ $out == *"$IPIP_EXT_MSG"* ]] &&
+	! pn_peer_field "$N1" fd00:1::9 addr > /dev/null 2>&1
+ktap_result "peer add IPv6 encap ipip refused: \"$IPIP_EXT_MSG\", no peer made" $?
+
+pnctl "$N1" peer add fd00:1::9 dev pn0 > /dev/null 2>&1
+out=$(pnctl "$N1" peer change fd00:1::9 dev pn0 encap ipip 2>&1)
+rc=$?
+mode=$(pn_peer_field "$N1" fd00:1::9 mode 2>&1)
+ktap_info "peer change fd00:1::9 encap ipip: exit $rc: $out; mode after: $mode"
+[ "$rc" -ne 0 ] && [[ $out == *"$IPIP_EXT_MSG"* ]] && [ "$mode" = vxlan ]
+ktap_result "peer change IPv6 to encap ipip refused: \"$IPIP_EXT_MSG\", mode stays vxlan" $?
+
+ktap_finish
