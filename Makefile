@@ -11,6 +11,8 @@
 #   make kunit      the KUnit suites with kunit.py on UML (scripts/kunit.sh)
 #   make debug      the KASAN/lockdep/kmemleak kernel, podnet built in
 #   make demo       the demo (scripts/demo.sh)
+#   make bench      the benchmark in a VM (scripts/bench.sh; BENCH_SMOKE=1: a
+#                   short run that only proves it works, TAP)
 #   make clean      remove build products; distclean also removes results/
 #
 # SPARSE=1 runs sparse (C=2) on the module sources.
@@ -18,7 +20,7 @@
 KVERS ?=
 SHELL := /bin/bash
 
-.PHONY: all deps module userspace check lint kunit debug demo clean distclean help
+.PHONY: all deps module userspace check lint kunit debug demo bench clean distclean help
 
 all: deps
 	scripts/build.sh $(KVERS)
@@ -47,6 +49,9 @@ debug: deps
 demo: deps
 	scripts/demo.sh
 
+bench: deps
+	scripts/bench.sh
+
 clean:
 	rm -rf build
 	if [ -f userspace/Makefile ]; then $(MAKE) -C userspace clean; fi
@@ -55,4 +60,4 @@ distclean: clean
 	rm -rf results
 
 help:
-	@sed -n '3,16s/^# \{0,1\}//p' Makefile
+	@sed -n '3,18s/^# \{0,1\}//p' Makefile

@@ -27,6 +27,7 @@ static int __init podnet_mod_init(void)
 	err = podnet_genl_init();
 	if (err)
 		goto err_ipip;
+	podnet_bench_init();
 	pr_info("podnet: loaded\n");
 	return 0;
 
@@ -41,6 +42,7 @@ err_table:
 
 static void __exit podnet_mod_exit(void)
 {
+	podnet_bench_exit();
 	podnet_genl_exit();
 	podnet_ipip_exit();
 	podnet_device_exit();

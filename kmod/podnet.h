@@ -183,4 +183,13 @@ int podnet_nl_peer_check(struct nlattr **tb, u32 family,
 int podnet_genl_init(void);
 void podnet_genl_exit(void);
 
+/* bench.c: the table benchmark in debugfs */
+#if IS_ENABLED(CONFIG_DEBUG_FS)
+void podnet_bench_init(void);
+void podnet_bench_exit(void);
+#else
+static inline void podnet_bench_init(void) {}
+static inline void podnet_bench_exit(void) {}
+#endif
+
 #endif /* _PODNET_H */

@@ -27,6 +27,8 @@ PACKAGES=(
 	libmnl-dev pkg-config python3-yaml
 	# tools used by the selftests and the demo (inside the VM, from the host root)
 	iproute2 iputils-ping ethtool iperf3 tcpdump tshark
+	# make bench (scripts/bench.sh): latency, and the chart
+	sockperf gnuplot-nox
 )
 
 mode=install
