@@ -16,6 +16,7 @@
 #     the selftests and each KUnit case (results/debug/kunit.tap) counted.
 #     It runs in the background beside stages 3 to 5 (its log:
 #     results/debug-stage.log); CHECK_PARALLEL=0 runs it after them.
+#  7. scripts/bench.sh --smoke: "make bench" briefly (TAP; CHECK_BENCH=0: no)
 #
 # It prints the time of every stage and ends with exactly one line
 #	N passed, N failed[, N skipped]
@@ -26,7 +27,7 @@
 # Exit status 0 only when everything passed: no failure, no skip.
 #
 # Environment: CHECK_KERNELS="K1 K2" (default: scripts/kernels.sh),
-# CHECK_DEBUG=0, CHECK_LINT=0, CHECK_PARALLEL=0, CHECK_TESTS="a.sh b.sh" (default: all of
+# CHECK_DEBUG=0, CHECK_LINT=0, CHECK_PARALLEL=0, CHECK_BENCH=0, CHECK_TESTS="a.sh b.sh" (default: all of
 # selftests/run.sh's), CHECK_VM_TIMEOUT (seconds per VM run: default 3600,
 # 7200 for the debug kernel, which runs the selftests about 10 times slower;
 # its per-test timeout is PODNET_TEST_TIMEOUT, default 2400 there).
@@ -246,6 +247,16 @@ for k in "${kernels[@]}"; do
 	counts_add "$counts"
 	rm -f "$counts"
 done
+
+# 7. a short smoke run of "make bench" (every measurement briefly, in one
+# VM; TAP: a measurement without a number fails). CHECK_BENCH=0: no
+if [ "${CHECK_BENCH:-1}" = 1 ]; then
+	t0=$SECONDS
+	log=$(mktemp)
+	scripts/bench.sh --smoke --no-build 2>&1 | tee "$log"
+	tap_count "bench smoke" $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
+	rm -f "$log"
+fi
 
 if [ -n "$dbg_pid" ]; then
 	t0=$SECONDS
