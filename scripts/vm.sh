@@ -69,7 +69,8 @@
 # (kmemleak-check.sh's --strict and --ignore), PODNET_VM_TIMEOUT (default of
 # --timeout), PODNET_VM_BOOT_TIMEOUT (seconds for the command to start,
 # default 300), PODNET_VM_BOOT_RETRIES (default 2), PODNET_VM_APPEND (more
-# kernel command line, e.g. panic_on_warn=1).
+# kernel command line, e.g. panic_on_warn=1), PODNET_VM_TCG_THREAD (single,
+# the default, or multi: see the qemu command line below).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -278,8 +279,14 @@ if [ -n "$bzimage" ]; then
 fi
 append+=${PODNET_VM_APPEND:+ $PODNET_VM_APPEND}
 
+# Two vCPUs run by one host thread (PODNET_VM_TCG_THREAD=multi: one each).
+# Multi-threaded TCG lets a vCPU run a stale translation of kernel text
+# that another one just patched (static keys, alternatives): "Oops: int3"
+# in core code, one run in a few dozen under load. The tests gain nothing
+# from it; "make bench" asks for multi for its parallel streams.
+
 qemu=(qemu-system-x86_64
-	-accel "tcg,thread=multi" -smp 2 -cpu max -m 2048
+	-accel "tcg,thread=${PODNET_VM_TCG_THREAD:-single}" -smp 2 -cpu max -m 2048
 	-nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$tmp/initrd.cpio.gz" -append "$append"
 	-fsdev "local,id=fsroot,path=/,readonly=on,multidevs=remap,security_model=none"
