@@ -1,0 +1,395 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# MTU and path MTU (Documentation/networking/podnet.rst, "MTU and path
+# MTU"). Pods have MTU 1500 here (bigger than pn0's), so what limits them
+# is what pn0 and the node tell them.
+#
+#	ul:  br0: n1 eth0 192.168.1.1, n2 eth0 192.168.1.2, rt eth0 .254
+#	rt:  a router; its link to n3 (192.168.2.0/24) has MTU 1400
+#	n3:  eth0 192.168.2.3 (MTU 1400), default via 192.168.2.254
+#
+# 1. The underlay is the limit: n1's and n2's eth0 get MTU 1400 before pn0
+#    is created with "dev eth0": pn0's MTU is 1350 (vxlan). The automatic
+#    MTU per format, at "link add ... encap E" and following "link set ...
+#    encap E": gpe 1364, ipip 1380, direct 1400, auto 1350 (as vxlan);
+#    over an IPv6 local address vxlan 1330 and gpe 1344; without dev 1450;
+#    an MTU set by hand stays; one above the underlay's limit is refused.
+#    A pod that sends 1500-byte packets with DF gets ICMP fragmentation
+#    needed (mtu 1350) from its node (ping's error, a capture in the pod,
+#    "ip route get" in the pod), IPv6 packet too big (mtu 1350); 1350-byte
+#    DF packets cross; 2 MiB TCP transfers (IPv4, IPv6) arrive intact.
+# 2. The limit is in the middle of the path: n1's eth0 is back at 1500
+#    (pn0 1450), the router's link to n3 is 1400, and n1 knows it (a route
+#    with "mtu 1400", then, in a second round, a path MTU learned from the
+#    router's ICMP). pn0's own check (skb_tunnel_check_pmtu) lowers n1's
+#    route to the remote pod to at most 1350, so that, after a first big
+#    DF packet (sent, or lost), the pod gets ICMP fragmentation needed /
+#    packet too big with an MTU of at most 1350, and TCP completes.
+
+# Test helpers are called through ktap_check, which shellcheck cannot see.
+# shellcheck disable=SC2317
+
+set -u
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$(dirname "$(readlink -f "$0")")/lib.sh"
+
+ktap_plan 45
+podnet_require
+pn_tmpdir
+
+N1=$(node_ns 1)
+N2=$(node_ns 2)
+N3=$(node_ns 3)
+RT="pn-rt-$PN_SUFFIX"
+IP1=$(node_ip 1)
+IP2=$(node_ip 2)
+IP3=192.168.2.3
+RT1=192.168.1.254
+RT3=192.168.2.254
+IP1_6=fd00:1::1
+P1A=$(pod_ns 1 a)
+P1B=$(pod_ns 1 b)
+P2B=$(pod_ns 2 b)
+P3A=$(pod_ns 3 a)
+P3B=$(pod_ns 3 b)
+
+# ------------------------------------------------------------ helpers ----
+
+# make_pn0 N LOCAL: pn0 on node N over eth0, up, with the cluster routes
+make_pn0()
+{
+	local node
+
+	node=$(node_ns "$1")
+	pnctl "$node" link add pn0 dev eth0 local "$2" || return 1
+	ip -n "$node" link set pn0 up || return 1
+	ip -n "$node" route add 10.244.0.0/16 dev pn0 || return 1
+	ip -n "$node" -6 route add fd00:244::/32 dev pn0
+}
+
+# pod_routes N M VIA: node N's routes to node M's PodCIDRs, and M's mac
+pod_routes()
+{
+	local node
+
+	node=$(node_ns "$1")
+	pnctl "$node" route add "10.244.$2.0/24" via "$3" dev pn0 || return 1
+	pnctl "$node" route add "fd00:244:$2::/64" via "$3" dev pn0 || return 1
+	pnctl "$node" peer change "$3" dev pn0 mac "$(pn_vtep_mac "$(node_ns "$2")")"
+}
+
+# pods_mtu N MTU: both pods of node N and their veths get MTU
+pods_mtu()
+{
+	local p
+
+	for p in a b; do
+		ip -n "$(node_ns "$1")" link set "veth$1$p" mtu "$2" || return 1
+		ip -n "$(pod_ns "$1" "$p")" link set eth0 mtu "$2" || return 1
+	done
+}
+
+setup()
+{
+	local n
+
+	topo_underlay || return 1
+	for n in 1 2 3; do
+		topo_node "$n" || return 1
+		pods_mtu "$n" 1500 || return 1
+	done
+	ns_add "$RT" || return 1
+	ip netns exec "$RT" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv6.conf.all.forwarding=1 || return 1
+	underlay_attach "$RT" eth0 ul-rt "$RT1/24" || return 1
+	# n3's underlay link moves from br0 to the router, MTU 1400
+	ip -n "$UL_NS" link set ul-n3 nomaster || return 1
+	ip -n "$UL_NS" link set ul-n3 netns "$RT" || return 1
+	ip -n "$RT" link set ul-n3 mtu 1400 up || return 1
+	ip -n "$RT" addr add "$RT3/24" dev ul-n3 || return 1
+	ip -n "$N3" link set eth0 mtu 1400 || return 1
+	ip -n "$N3" addr flush dev eth0 || return 1
+	ip -n "$N3" addr add "$IP3/24" dev eth0 || return 1
+	ip -n "$N3" route add default via "$RT3" || return 1
+	ip -n "$N2" route add 192.168.2.0/24 via "$RT1" || return 1
+	# n1 and n2: underlay MTU 1400 before pn0 exists
+	ip -n "$N1" link set eth0 mtu 1400 || return 1
+	ip -n "$N2" link set eth0 mtu 1400 || return 1
+	ip -n "$N1" addr add "$IP1_6/64" dev eth0 nodad || return 1
+
+	make_pn0 1 "$IP1" && make_pn0 2 "$IP2" && make_pn0 3 "$IP3" || return 1
+	pod_routes 1 2 "$IP2" && pod_routes 2 1 "$IP1" &&
+		pod_routes 3 1 "$IP1" && pod_routes 3 2 "$IP2"
+}
+
+if ! setup > "$PN_TMP/topo.log" 2>&1; then
+	ktap_info_file "$PN_TMP/topo.log" 40
+	ktap_fail "topology setup"
+	ktap_finish
+fi
+ktap_info "topology ready after $SECONDS s"
+
+# mtu_is DESC NS DEV WANT: DEV's MTU is WANT
+mtu_is()
+{
+	local got
+
+	got=$(link_mtu "$2" "$3" 2>&1)
+	[ "$got" = "$4" ]
+	ktap_result "$1: MTU $4 (got $got)" $?
+}
+
+# route_mtu NS DST: the MTU "ip route get DST" shows in NS (empty: none)
+route_mtu()
+{
+	ip -n "$1" route get "$2" 2>/dev/null | grep -oE 'mtu [0-9]+' | head -n 1 |
+		cut -d' ' -f2
+}
+
+# in_range VALUE LOW HIGH
+in_range()
+{
+	is_num "${1:-x}" && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+
+# xfer FROM_NS TO_NS TO_ADDR: 2 MiB over TCP, SHA-256 compared
+head -c $((2 * 1024 * 1024)) /dev/urandom > "$PN_TMP/data"
+WANT=$(sha256sum < "$PN_TMP/data" | cut -d' ' -f1)
+xfer()
+{
+	local from=$1 to=$2 addr=$3 rpid got port=$((20000 + RANDOM % 20000))
+
+	rm -f "$PN_TMP/recv"
+	bg_run "$to" "$PYTHON" "$PNUTIL" tcp-recv "$addr" "$port" "$PN_TMP/recv"
+	rpid=$BG_PID
+	if ! wait_for 20 sh -c "ip netns exec '$to' ss -Hltn 'sport = :$port' | grep -q LISTEN"; then
+		echo "receiver did not listen"
+		bg_kill "$rpid"
+		return 1
+	fi
+	if ! ip netns exec "$from" timeout 120 "$PYTHON" "$PNUTIL" tcp-send \
+		"$addr" "$port" "$PN_TMP/data"; then
+		echo "sender failed"
+		bg_kill "$rpid"
+		return 1
+	fi
+	wait "$rpid"
+	got=$(sha256sum < "$PN_TMP/recv" | cut -d' ' -f1)
+	[ "$got" = "$WANT" ] && return 0
+	echo "received $(stat -c %s "$PN_TMP/recv") bytes, sha256 $got, want $WANT"
+	return 1
+}
+
+# big_ping NAME NS DST SIZE [-6]: ping -M do -s SIZE (5 echoes) from pod NS,
+# with a capture of ICMP on the pod's eth0; ping's output in
+# $PN_TMP/NAME.ping, the capture (tcpdump -v) in $PN_TMP/NAME.icmp
+big_ping()
+{
+	local name=$1 ns=$2 dst=$3 size=$4
+
+	shift 4
+	capture_start "$ns" eth0 "$PN_TMP/$name.pcap" icmp or icmp6 ||
+		ktap_info "tcpdump in $ns did not start"
+	ip netns exec "$ns" ping "$@" -n -c 5 -i 0.3 -W 2 -M "do" -s "$size" "$dst" \
+		> "$PN_TMP/$name.ping" 2>&1
+	capture_stop
+	tcpdump -nn -v -r "$PN_TMP/$name.pcap" 2>/dev/null > "$PN_TMP/$name.icmp"
+	ktap_info "ping -M do -s $size $dst from $ns:"
+	ktap_info_file "$PN_TMP/$name.ping" 8
+}
+
+# icmp_mtu NAME: the MTUs in the captured frag-needed / packet-too-big
+# messages (one a line)
+icmp_mtu()
+{
+	grep -oE 'need to frag \(mtu [0-9]+|packet too big, mtu [0-9]+' "$PN_TMP/$1.icmp" |
+		grep -oE '[0-9]+$'
+}
+
+# ping_mtu NAME: the MTUs in ping's "Frag needed" / "Packet too big" lines
+ping_mtu()
+{
+	grep -E '^From .*(Frag needed|Packet too big)' "$PN_TMP/$1.ping" |
+		grep -oE 'mtu ?= ?[0-9]+' | grep -oE '[0-9]+$'
+}
+
+# all_in NAME-FUNC NAME LOW HIGH: NAME-FUNC prints at least one MTU, all in
+# LOW..HIGH
+all_in()
+{
+	local v list
+
+	list=$("$1" "$2")
+	[ -n "$list" ] || return 1
+	for v in $list; do
+		in_range "$v" "$3" "$4" || return 1
+	done
+}
+
+# ------------------------------------------- 1. the underlay is the limit
+
+mtu_is "vxlan pn0 on n1, created over eth0 of MTU 1400" "$N1" pn0 1350
+mtu_is "vxlan pn0 on n2, created over eth0 of MTU 1400" "$N2" pn0 1350
+
+# the automatic MTU of each format, at creation
+for e in "gpe 1364" "ipip 1380" "direct 1400" "auto 1350"; do
+	read -r enc want <<< "$e"
+	ip -n "$N1" link del pn1 2> /dev/null
+	out=$(pnctl "$N1" link add pn1 dev eth0 local "$IP1" encap "$enc" 2>&1) ||
+		ktap_info "link add pn1 ... encap $enc: $out"
+	mtu_is "link add pn1 dev eth0 encap $enc" "$N1" pn1 "$want"
+done
+# and following link set
+ip -n "$N1" link del pn1 2> /dev/null
+pnctl "$N1" link add pn1 dev eth0 local "$IP1"
+for e in "gpe 1364" "ipip 1380" "direct 1400" "auto 1350" "vxlan 1350"; do
+	read -r enc want <<< "$e"
+	out=$(pnctl "$N1" link set pn1 encap "$enc" 2>&1) ||
+		ktap_info "link set pn1 encap $enc: $out"
+	mtu_is "link set pn1 encap $enc: the MTU follows" "$N1" pn1 "$want"
+done
+ip -n "$N1" link del pn1
+pnctl "$N1" link add pn1 dev eth0 local "$IP1_6"
+mtu_is "vxlan over an IPv6 local address (overhead 70)" "$N1" pn1 1330
+pnctl "$N1" link set pn1 encap gpe
+mtu_is "gpe over an IPv6 local address (overhead 56)" "$N1" pn1 1344
+ip -n "$N1" link del pn1
+pnctl "$N1" link add pn1 local "$IP1"
+mtu_is "vxlan without an underlay device: 1500 - 50" "$N1" pn1 1450
+ip -n "$N1" link del pn1
+pnctl "$N1" link add pn1 dev eth0 local "$IP1"
+pnctl "$N1" link set pn1 mtu 1300
+pnctl "$N1" link set pn1 encap gpe
+mtu_is "an MTU set by hand (1300) stays when the encap changes" "$N1" pn1 1300
+pnctl "$N1" link set pn1 encap vxlan
+out=$(pnctl "$N1" link set pn1 mtu 1351 2>&1)
+rc=$?
+m=$(link_mtu "$N1" pn1)
+ktap_info "vxlan pn1 over eth0 of MTU 1400: link set pn1 mtu 1351: exit $rc: $out; MTU now $m"
+[ $rc -ne 0 ] && [ "$m" = 1300 ]
+ktap_result "an MTU above the underlay's limit (1351 > 1350 on vxlan) is refused" $?
+ip -n "$N1" link del pn1
+
+# IPv4: 1500-byte DF packets from p1a to p2a
+big_ping a4 "$P1A" "$(pod_ip4 2 a)" 1472
+all_in ping_mtu a4 1350 1350
+rc=$?
+ktap_result "IPv4, 1500 bytes DF: ping reports 'Frag needed' with mtu 1350 ($(ping_mtu a4 | sort -u | tr '\n' ' '))" $rc
+all_in icmp_mtu a4 1350 1350
+ktap_result "IPv4: a capture in p1a shows ICMP need to frag (mtu 1350)" $?
+ktap_info_file "$PN_TMP/a4.icmp" 4
+m=$(route_mtu "$P1A" "$(pod_ip4 2 a)")
+[ "$m" = 1350 ]
+rc=$?
+ktap_result "IPv4: 'ip route get $(pod_ip4 2 a)' in p1a shows the learned mtu 1350 (got: ${m:-none})" $rc
+
+# IPv6: 1500-byte packets from p1a to p2a
+big_ping a6 "$P1A" "$(pod_ip6 2 a)" 1452 -6
+all_in ping_mtu a6 1350 1350
+rc=$?
+ktap_result "IPv6, 1500 bytes: ping reports 'Packet too big' with mtu 1350 ($(ping_mtu a6 | sort -u | tr '\n' ' '))" $rc
+all_in icmp_mtu a6 1350 1350
+ktap_result "IPv6: a capture in p1a shows ICMPv6 packet too big, mtu 1350" $?
+ktap_info_file "$PN_TMP/a6.icmp" 4
+m=$(route_mtu "$P1A" "$(pod_ip6 2 a)")
+[ "$m" = 1350 ]
+rc=$?
+ktap_result "IPv6: 'ip -6 route get $(pod_ip6 2 a)' in p1a shows the learned mtu 1350 (got: ${m:-none})" $rc
+
+ktap_check "1350-byte DF packets p1a -> p2a cross (IPv4)" \
+	ip netns exec "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1322 "$(pod_ip4 2 a)"
+ktap_check "1350-byte packets p1a -> p2a cross (IPv6)" \
+	ip netns exec "$P1A" ping -6 -n -q -c 2 -W 3 -M "do" -s 1302 "$(pod_ip6 2 a)"
+
+ktap_check "2 MiB TCP p1b -> p2b over IPv4 (pod MTU 1500, pn0 1350) intact" \
+	xfer "$P1B" "$P2B" "$(pod_ip4 2 b)"
+m=$(route_mtu "$P1B" "$(pod_ip4 2 b)")
+[ "$m" = 1350 ]
+ktap_result "the IPv4 transfer made p1b learn mtu 1350 (got: ${m:-none})" $?
+ktap_check "2 MiB TCP p2b -> p1b over IPv6 intact" \
+	xfer "$P2B" "$P1B" "$(pod_ip6 1 b)"
+m=$(route_mtu "$P2B" "$(pod_ip6 1 b)")
+[ "$m" = 1350 ]
+ktap_result "the IPv6 transfer made p2b learn mtu 1350 (got: ${m:-none})" $?
+
+# -------------------------------------- 2. the limit is in the middle ----
+
+# n1: underlay back at 1500, pn0 made anew (1450), routes to n2 and n3;
+# n3's underlay is 1400 (the router's link)
+mid_setup()
+{
+	ip -n "$N1" link del pn0 || return 1
+	ip -n "$N1" link set eth0 mtu 1500 || return 1
+	make_pn0 1 "$IP1" || return 1
+	pod_routes 1 2 "$IP2" && pod_routes 1 3 "$IP3" || return 1
+	ip -n "$N1" route add 192.168.2.0/24 via "$RT1" mtu 1400
+}
+mid_setup > "$PN_TMP/mid.log" 2>&1
+rc=$?
+ktap_info_file "$PN_TMP/mid.log" 10
+[ $rc -eq 0 ] && [ "$(link_mtu "$N1" pn0)" = 1450 ] && [ "$(link_mtu "$N3" pn0)" = 1350 ]
+ktap_result "n1: eth0 1500, pn0 1450; n3 (behind the 1400 link): pn0 1350" $?
+ktap_info "n1: ip route get $IP3: $(ip -n "$N1" route get "$IP3" | tr '\n' ' ')"
+ping_ok "$P1A" "$(pod_ip4 3 a)" && ping_ok "$P1A" "$(pod_ip6 3 a)"
+ktap_result "p1a reaches p3a through the router (small packets)" $?
+
+# mid_case TAG POD P: 1450-byte DF pings from POD to n3's pod P (IPv4 and
+# IPv6), then the checks
+mid_case()
+{
+	local tag=$1 pod=$2 p=$3 m
+
+	big_ping "$tag-4" "$pod" "$(pod_ip4 3 "$p")" 1422
+	all_in ping_mtu "$tag-4" 1280 1350
+	rc=$?
+	ktap_result "$tag: IPv4 1450 bytes DF: ICMP frag needed reaches the pod, mtu <= 1350 ($(ping_mtu "$tag-4" | sort -u | tr '\n' ' '))" $rc
+	all_in icmp_mtu "$tag-4" 1280 1350
+	rc=$?
+	ktap_result "$tag: IPv4: the capture in the pod shows need to frag, mtu <= 1350 ($(icmp_mtu "$tag-4" | sort -u | tr '\n' ' '))" $rc
+	m=$(route_mtu "$(node_ns 1)" "$(pod_ip4 3 "$p")")
+	in_range "$m" 1280 1350
+	rc=$?
+	ktap_result "$tag: n1's route to $(pod_ip4 3 "$p") (pn0) got path MTU ${m:-none} from pn0" $rc
+	big_ping "$tag-6" "$pod" "$(pod_ip6 3 "$p")" 1402 -6
+	all_in ping_mtu "$tag-6" 1280 1350
+	rc=$?
+	ktap_result "$tag: IPv6 1450 bytes: packet too big reaches the pod, mtu <= 1350 ($(ping_mtu "$tag-6" | sort -u | tr '\n' ' '))" $rc
+	m=$(route_mtu "$pod" "$(pod_ip6 3 "$p")")
+	in_range "$m" 1280 1350
+	rc=$?
+	ktap_result "$tag: IPv6: the pod's route to $(pod_ip6 3 "$p") shows mtu ${m:-none}" $rc
+}
+
+# 2a: n1's route to n3's subnet says mtu 1400
+mid_case route-mtu "$P1A" a
+ktap_check "route-mtu: 2 MiB TCP p1b -> p3b over IPv4 intact" \
+	xfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
+ktap_check "route-mtu: 2 MiB TCP p1b -> p3a over IPv6 intact" \
+	xfer "$P1B" "$P3A" "$(pod_ip6 3 a)"
+m=$(route_mtu "$P1B" "$(pod_ip4 3 b)")
+in_range "$m" 1280 1350
+ktap_result "route-mtu: the IPv4 transfer made p1b learn mtu <= 1350 (got: ${m:-none})" $?
+
+# 2b: no route MTU, caches flushed; n1 learns the path MTU from the
+# router's ICMP (a DF ping of its own to n3)
+for ns in "$N1" "$P1A" "$P1B"; do
+	ip -n "$ns" route flush cache
+	ip -n "$ns" -6 route flush cache
+done
+ip -n "$N1" route replace 192.168.2.0/24 via "$RT1"
+m0=$(route_mtu "$N1" "$IP3")
+ip netns exec "$N1" ping -n -c 2 -W 2 -M "do" -s 1472 "$IP3" > "$PN_TMP/probe" 2>&1
+m1=$(route_mtu "$N1" "$IP3")
+ktap_info "n1's route to $IP3: mtu '${m0:-none}' -> '${m1:-none}' after a DF ping:"
+ktap_info_file "$PN_TMP/probe" 4
+m=$(route_mtu "$P1A" "$(pod_ip4 3 a)")
+[ -z "$m0" ] && [ "$m1" = 1400 ] && [ -z "$m" ]
+ktap_result "learned: the router's ICMP gave n1 path MTU 1400 to $IP3 (pods' caches empty: '${m:-}')" $?
+mid_case learned "$P1A" a
+ktap_check "learned: 2 MiB TCP p1b -> p3b over IPv4 intact" \
+	xfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
+
+ktap_info "n1: $(pnctl "$N1" -s show dev pn0 2>&1 | tail -n 2 | tr '\n' ' ')"
+
+ktap_finish
