@@ -23,9 +23,12 @@
 #    (pn0 1450), the router's link to n3 is 1400, and n1 knows it (a route
 #    with "mtu 1400", then, in a second round, a path MTU learned from the
 #    router's ICMP). pn0's own check (skb_tunnel_check_pmtu) lowers n1's
-#    route to the remote pod to at most 1350, so that, after a first big
-#    DF packet (sent, or lost), the pod gets ICMP fragmentation needed /
-#    packet too big with an MTU of at most 1350, and TCP completes.
+#    route to the remote pod to at most 1350. IPv6: after a first big
+#    packet, the pod gets packet too big with an MTU of at most 1350. IPv4:
+#    the outer DF is clear, as in Linux vxlan, and IPv4 forwarding ignores
+#    learned path MTUs, so the pod's DF packets cross with their outer
+#    packets fragmented by the router, and no ICMP reaches the pod. TCP
+#    completes either way.
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -340,13 +343,14 @@ mid_case()
 {
 	local tag=$1 pod=$2 p=$3 m
 
+	# IPv4: the outer DF is clear (as in Linux vxlan and flannel) and IPv4
+	# forwarding does not use learned path MTUs (ip_forward_use_pmtu 0):
+	# the pod's packets cross, their outer packets fragmented by the router
 	big_ping "$tag-4" "$pod" "$(pod_ip4 3 "$p")" 1422
-	all_in ping_mtu "$tag-4" 1280 1350
-	rc=$?
-	ktap_result "$tag: IPv4 1450 bytes DF: ICMP frag needed reaches the pod, mtu <= 1350 ($(ping_mtu "$tag-4" | sort -u | tr '\n' ' '))" $rc
-	all_in icmp_mtu "$tag-4" 1280 1350
-	rc=$?
-	ktap_result "$tag: IPv4: the capture in the pod shows need to frag, mtu <= 1350 ($(icmp_mtu "$tag-4" | sort -u | tr '\n' ' '))" $rc
+	grep -q ' 5 received' "$PN_TMP/$tag-4.ping"
+	ktap_result "$tag: IPv4 1450 bytes DF: all 5 pings answered (outer packets fragmented on the way)" $?
+	[ -z "$(icmp_mtu "$tag-4")" ]
+	ktap_result "$tag: IPv4: no ICMP frag needed reaches the pod ($(icmp_mtu "$tag-4" | sort -u | tr '\n' ' '))" $?
 	m=$(route_mtu "$(node_ns 1)" "$(pod_ip4 3 "$p")")
 	in_range "$m" 1280 1350
 	rc=$?
@@ -367,9 +371,9 @@ ktap_check "route-mtu: 2 MiB TCP p1b -> p3b over IPv4 intact" \
 	xfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
 ktap_check "route-mtu: 2 MiB TCP p1b -> p3a over IPv6 intact" \
 	xfer "$P1B" "$P3A" "$(pod_ip6 3 a)"
-m=$(route_mtu "$P1B" "$(pod_ip4 3 b)")
+m=$(route_mtu "$(node_ns 1)" "$(pod_ip4 3 b)")
 in_range "$m" 1280 1350
-ktap_result "route-mtu: the IPv4 transfer made p1b learn mtu <= 1350 (got: ${m:-none})" $?
+ktap_result "route-mtu: the IPv4 transfer made pn0 lower n1's path MTU to $(pod_ip4 3 b) to <= 1350 (got: ${m:-none})" $?
 
 # 2b: no route MTU, caches flushed; n1 learns the path MTU from the
 # router's ICMP (a DF ping of its own to n3)
