@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 
 VARIANTS = ["none", "flannel-vxlan", "linux-ipip", "podnet-vxlan",
             "podnet-gpe", "podnet-ipip", "podnet-direct"]
@@ -194,6 +195,18 @@ class Report:
                                          "%.2f")
                 w(row)
             w("")
+        w("Spread of the rounds: max / min of each variant's samples (the "
+          "host is shared: ratios below about that spread are noise)")
+        w("")
+        w(head)
+        for v in VARIANTS:
+            row = "%-15s" % v
+            for m, _, _, _, _, _ in COLUMNS:
+                xs = self.samples.get((m, v), [])
+                row += " %13s" % (fmt(max(xs) / min(xs), "%.2f")
+                                  if xs and min(xs) > 0 else "-")
+            w(row)
+        w("")
         sizes = self.scale_sizes()
         if sizes:
             w("Route scale: podnet-vxlan with N routes on both nodes")
@@ -306,15 +319,21 @@ set style fill solid 0.8 border -1
 set boxwidth 0.9
 set xtics rotate by -30 left
 set grid ytics
-set key top left
+set key top right
 set yrange [0:*]
 set title 'TCP throughput (iperf3), Mbit/s'
 plot '%(d)s/v.dat' using 2:xtic(1) title '1 stream', '' using 3 title '4 streams'
-set title 'UDP request/response round trip (sockperf), us'
+set title 'UDP request/response round trip (sockperf), us (log scale)'
+set logscale y
+set yrange [*:*]
 plot '%(d)s/v.dat' using 4:xtic(1) title 'p50', '' using 5 title 'p99'
+unset logscale y
+set yrange [0:*]
 set title 'UDP, 64-byte payloads, kpackets/s received'
 plot '%(d)s/v.dat' using 6:xtic(1) title 'kpps'
-set title 'podnet-vxlan with N routes: TCP 1 stream (Mbit/s), RTT (us)'
+set title 'podnet-vxlan with N routes: TCP 1 stream (Mbit/s), RTT (us), log scale'
+set logscale y
+set yrange [*:*]
 set xtics norotate
 plot '%(d)s/s.dat' using 2:xtic(1) title 'Mbit/s', '' using 3 title 'p50 us', '' using 4 title 'p99 us'
 unset multiplot
@@ -343,11 +362,48 @@ unset multiplot
             "variants measured side by side in the same boot mean "
             "something. The topology, the variants and the method are "
             "described at the top of ``scripts/bench-guest.sh``.", "",
+            "How the figures are made:", "",
+            "- Data path: pod p1a on node 1 to pod p2a on node 2 through an "
+            "underlay bridge; the pods' MTU is 1450 in every variant, so "
+            "every variant carries the same packets. TCP: iperf3, client "
+            "on vCPU 0, server on vCPU 1. Round trip: sockperf ping-pong "
+            "(UDP, 64 bytes), both ends on vCPU 0 (a wakeup across vCPUs "
+            "waits for the host to run the idle vCPU's thread). UDP: "
+            "iperf3 ``-u -l 64 -b 0``, datagrams received per second. "
+            "Each figure is the median of the rounds; the rounds of the "
+            "variants are interleaved.",
+            "- Route scale: the extra routes (mixed lengths in 10.0.0.0/8, "
+            "up to 1,000 peers) are installed on both nodes with "
+            "``podnetctl sync``.",
+            "- Lookup: ``kmod/bench.c`` times lookups in a private table "
+            "of random IPv4 and IPv6 prefixes of mixed lengths, in the "
+            "kernel, under emulation. ``scripts/bench-table.c`` runs the "
+            "same ``kmod/table.c`` as a user program, in the VM and on the "
+            "host's real CPU: the ratio of the two scales the in-kernel "
+            "figure to a native estimate. It also counts the trie's nodes "
+            "(72 bytes each).",
+            "- Memory: growth of the route cache's slabs "
+            "(``/sys/kernel/slab/podnet_route``) while ``podnetctl sync`` "
+            "installs the routes, divided by the routes.",
+            "- Control plane: wall time of ``podnetctl -batch`` (one "
+            "``route add`` a line, each creating its node's peer) against "
+            "``ip -batch`` (route and neighbour) plus ``bridge -batch`` (FDB "
+            "entry) for flannel's ``flannel.1``, on a dummy underlay; "
+            "median of the rounds.", "",
             ".. image:: %s" % png_name,
             "   :alt: throughput, latency, packet rate and route scale "
             "of each variant", "",
             "::", "",
         ]
+        wrapped = []
+        for l in lines:
+            if len(l) <= 76 or l.startswith((" ", "..")):
+                wrapped.append(l)
+            elif l.startswith("- "):
+                wrapped.append(textwrap.fill(l, 76, subsequent_indent="  "))
+            else:
+                wrapped.append(textwrap.fill(l, 76))
+        lines = wrapped
         lines += ["    " + l if l else "" for l in text.splitlines()]
         with open(path, "w") as f:
             f.write("\n".join(lines).rstrip() + "\n")
