@@ -690,6 +690,17 @@ cp_measure()
 		perf record -e cpu-clock -a -g -o "$PN_TMP/perf.data" -- \
 			ip netns exec "$ns" "$PODNETCTL" -batch "$f.batch" > "$PN_TMP/perf.log" 2>&1
 		perf_report cp-batch
+		# where podnetctl sleeps (off CPU), by kernel stack
+		cp_renew "$ns" || return 1
+		perf record -e sched:sched_switch -g -o "$PN_TMP/perf.data" -- \
+			ip netns exec "$ns" "$PODNETCTL" -batch "$f.batch" > "$PN_TMP/perf.log" 2>&1
+		perf script -i "$PN_TMP/perf.data" 2> /dev/null | awk '
+			/sched:sched_switch/ { on = ($0 ~ /prev_comm=podnetctl/ && $0 ~ /prev_state=[DS]/); n = 0; key = ""; next }
+			on && NF >= 2 && n < 8 { f = $2; sub(/\+0x.*/, "", f); if (f !~ /^(__schedule|schedule|schedule_preempt_disabled|schedule_timeout)$/) { key = key " < " f; n++ } next }
+			on && NF == 0 { if (key != "") c[key]++; on = 0 }
+			END { for (k in c) print c[k], k }' | sort -rn | head -n 15 \
+			> "$OUT/perf-cp-batch-sleeps.txt"
+		note "podnetctl -batch sleeps: $(head -n 3 "$OUT/perf-cp-batch-sleeps.txt" | tr '\n' ';')"
 	fi
 	# the cost of starting podnetctl and ip at all (under emulation)
 	t0=$(now_ns)
