@@ -27,8 +27,9 @@
 #    packet, the pod gets packet too big with an MTU of at most 1350. IPv4:
 #    the outer DF is clear, as in Linux vxlan, and IPv4 forwarding ignores
 #    learned path MTUs, so the pod's DF packets cross with their outer
-#    packets fragmented by the router, and no ICMP reaches the pod. TCP
-#    completes either way.
+#    packets fragmented (by n1 here, which knows the path MTU: a capture
+#    on its underlay port shows the fragments), and no ICMP reaches the
+#    pod. TCP completes either way.
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -37,7 +38,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 45
+ktap_plan 47
 podnet_require
 pn_tmpdir
 
@@ -202,6 +203,27 @@ big_ping()
 	ktap_info_file "$PN_TMP/$name.ping" 8
 }
 
+# ul_frags_start FILE: capture IP fragments on n1's underlay port (beside
+# capture_start's capture) until ul_frags_stop
+ul_frags_start()
+{
+	rm -f "$1" "$1.err"
+	ip netns exec "$UL_NS" tcpdump -Z root -i ul-n1 -nn -U -s 96 -w "$1" \
+		'ip[6:2] & 0x3fff != 0' 2> "$1.err" &
+	UL_FRAGS_PID=$!
+	PN_BGPIDS+=("$UL_FRAGS_PID")
+	wait_for 30 grep -q 'listening on' "$1.err" ||
+		ktap_info "tcpdump on ul-n1 did not start: $(cat "$1.err")"
+}
+
+ul_frags_stop()
+{
+	sleep 0.5
+	kill -INT "$UL_FRAGS_PID" 2>/dev/null
+	wait "$UL_FRAGS_PID" 2>/dev/null
+	return 0
+}
+
 # icmp_mtu NAME: the MTUs in the captured frag-needed / packet-too-big
 # messages (one a line)
 icmp_mtu()
@@ -345,12 +367,19 @@ mid_case()
 
 	# IPv4: the outer DF is clear (as in Linux vxlan and flannel) and IPv4
 	# forwarding does not use learned path MTUs (ip_forward_use_pmtu 0):
-	# the pod's packets cross, their outer packets fragmented by the router
+	# the pod's packets cross, their outer packets fragmented by n1
+	ul_frags_start "$PN_TMP/$tag-frags.pcap"
 	big_ping "$tag-4" "$pod" "$(pod_ip4 3 "$p")" 1422
+	ul_frags_stop
 	grep -q ' 5 received' "$PN_TMP/$tag-4.ping"
-	ktap_result "$tag: IPv4 1450 bytes DF: all 5 pings answered (outer packets fragmented on the way)" $?
+	ktap_result "$tag: IPv4 1450 bytes DF: all 5 pings answered" $?
+	m=$(tcpdump -nn -r "$PN_TMP/$tag-frags.pcap" src host "$IP1" and dst host "$IP3" \
+		2>/dev/null | wc -l)
+	[ "$m" -ge 10 ]
+	ktap_result "$tag: IPv4: their outer packets leave n1 fragmented ($m fragments $IP1 -> $IP3 on its underlay port)" $?
 	[ -z "$(icmp_mtu "$tag-4")" ]
-	ktap_result "$tag: IPv4: no ICMP frag needed reaches the pod ($(icmp_mtu "$tag-4" | sort -u | tr '\n' ' '))" $?
+	rc=$?
+	ktap_result "$tag: IPv4: no ICMP frag needed reaches the pod ($(icmp_mtu "$tag-4" | sort -u | tr '\n' ' '))" $rc
 	m=$(route_mtu "$(node_ns 1)" "$(pod_ip4 3 "$p")")
 	in_range "$m" 1280 1350
 	rc=$?
@@ -373,7 +402,8 @@ ktap_check "route-mtu: 2 MiB TCP p1b -> p3a over IPv6 intact" \
 	xfer "$P1B" "$P3A" "$(pod_ip6 3 a)"
 m=$(route_mtu "$(node_ns 1)" "$(pod_ip4 3 b)")
 in_range "$m" 1280 1350
-ktap_result "route-mtu: the IPv4 transfer made pn0 lower n1's path MTU to $(pod_ip4 3 b) to <= 1350 (got: ${m:-none})" $?
+rc=$?
+ktap_result "route-mtu: the IPv4 transfer made pn0 lower n1's path MTU to $(pod_ip4 3 b) to <= 1350 (got: ${m:-none})" $rc
 
 # 2b: no route MTU, caches flushed; n1 learns the path MTU from the
 # router's ICMP (a DF ping of its own to n3)
