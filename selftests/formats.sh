@@ -192,9 +192,11 @@ awk -F'|' -v s="$S" -v d="$D" -v vni="$VNI" '
 	END { exit !(n >= 4 && !bad) }' "$PN_TMP/gpe.txt"
 ktap_result "gpe capture: every n1 -> n3 packet is VXLAN-GPE (I+P) with VNI $VNI" $?
 grep -qxF "$S,$(pod_ip4 1 a)|$D,$(pod_ip4 3 a)|||$VNI|1|0x0c" "$PN_TMP/gpe.txt"
-ktap_result "gpe capture: next protocol 1 carries $(pod_ip4 1 a) -> $(pod_ip4 3 a)" $?
+rc=$?
+ktap_result "gpe capture: next protocol 1 carries $(pod_ip4 1 a) -> $(pod_ip4 3 a)" $rc
 grep -qxF "$S|$D|$(pod_ip6 1 b)|$(pod_ip6 3 b)|$VNI|2|0x0c" "$PN_TMP/gpe.txt"
-ktap_result "gpe capture: next protocol 2 carries $(pod_ip6 1 b) -> $(pod_ip6 3 b)" $?
+rc=$?
+ktap_result "gpe capture: next protocol 2 carries $(pod_ip6 1 b) -> $(pod_ip6 3 b)" $rc
 
 # ----------------------------------------------------------------- IPIP ---
 
@@ -251,10 +253,12 @@ if [ "$HAVE_IPIP" -eq 1 ]; then
 	ktap_info_file "$PN_TMP/ipip.pcap.tshark-err" 5
 	D=$(node_ip 4)
 	grep -qxF "$S,$(pod_ip4 1 a)|$D,$(pod_ip4 4 a)|4,1|||" "$PN_TMP/ipip.txt"
-	ktap_result "ipip capture: protocol 4 $S -> $D carries $(pod_ip4 1 a) -> $(pod_ip4 4 a)" $?
+	rc=$?
+	ktap_result "ipip capture: protocol 4 $S -> $D carries $(pod_ip4 1 a) -> $(pod_ip4 4 a)" $rc
 	if [ "$HAVE_SIT" -eq 1 ]; then
 		grep -qxF "$S|$D|41|$(pod_ip6 1 b)|$(pod_ip6 4 b)|58" "$PN_TMP/ipip.txt"
-		ktap_result "ipip capture: protocol 41 $S -> $D carries $(pod_ip6 1 b) -> $(pod_ip6 4 b)" $?
+		rc=$?
+		ktap_result "ipip capture: protocol 41 $S -> $D carries $(pod_ip6 1 b) -> $(pod_ip6 4 b)" $rc
 	else
 		ktap_skip "ipip capture: protocol 41" "no sit module to answer"
 	fi

@@ -215,13 +215,17 @@ seen()
 		END { exit !ok }' "$1"
 }
 seen "$PN_TMP/vxlan6.txt" "$A1" "$(node_ip6 2)" "$(pod_ip4 1 a)" "$(pod_ip4 2 a)"
-ktap_result "vxlan over IPv6: $A1 -> $(node_ip6 2) UDP $PN_PORT, VNI $VNI, checksum non-zero, around $(pod_ip4 1 a) -> $(pod_ip4 2 a)" $?
+rc=$?
+ktap_result "vxlan over IPv6: $A1 -> $(node_ip6 2) UDP $PN_PORT, VNI $VNI, checksum non-zero, around $(pod_ip4 1 a) -> $(pod_ip4 2 a)" $rc
 seen "$PN_TMP/vxlan6.txt" "$A1,$(pod_ip6 1 b)" "$(node_ip6 2),$(pod_ip6 2 b)" "" ""
-ktap_result "vxlan over IPv6: checksum non-zero, around $(pod_ip6 1 b) -> $(pod_ip6 2 b)" $?
+rc=$?
+ktap_result "vxlan over IPv6: checksum non-zero, around $(pod_ip6 1 b) -> $(pod_ip6 2 b)" $rc
 seen "$PN_TMP/gpe6.txt" "$A1" "$(node_ip6 4)" "$(pod_ip4 1 a)" "$(pod_ip4 4 a)" 1
-ktap_result "gpe over IPv6: $A1 -> $(node_ip6 4) UDP $PN_PORT, VNI $VNI, next protocol 1, checksum non-zero, around $(pod_ip4 1 a) -> $(pod_ip4 4 a)" $?
+rc=$?
+ktap_result "gpe over IPv6: $A1 -> $(node_ip6 4) UDP $PN_PORT, VNI $VNI, next protocol 1, checksum non-zero, around $(pod_ip4 1 a) -> $(pod_ip4 4 a)" $rc
 seen "$PN_TMP/gpe6.txt" "$A1,$(pod_ip6 1 b)" "$(node_ip6 4),$(pod_ip6 4 b)" "" "" 2
-ktap_result "gpe over IPv6: next protocol 2, checksum non-zero, around $(pod_ip6 1 b) -> $(pod_ip6 4 b)" $?
+rc=$?
+ktap_result "gpe over IPv6: next protocol 2, checksum non-zero, around $(pod_ip6 1 b) -> $(pod_ip6 4 b)" $rc
 # the UDP checksum (field 4) and tshark's verdict on it (field 5: 1 good,
 # 0 bad, 2 not checked) of every packet n1 sent to n2 and n4: at least the
 # 8 echo requests

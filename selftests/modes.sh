@@ -228,34 +228,6 @@ pings()
 	return "$rc"
 }
 
-# xfer FROM_NS TO_NS TO_ADDR: 2 MiB over TCP, SHA-256 compared
-head -c $((2 * 1024 * 1024)) /dev/urandom > "$PN_TMP/data"
-WANT=$(sha256sum < "$PN_TMP/data" | cut -d' ' -f1)
-xfer()
-{
-	local from=$1 to=$2 addr=$3 rpid got port=$((20000 + RANDOM % 20000))
-
-	rm -f "$PN_TMP/recv"
-	bg_run "$to" "$PYTHON" "$PNUTIL" tcp-recv "$addr" "$port" "$PN_TMP/recv"
-	rpid=$BG_PID
-	if ! wait_for 20 sh -c "ip netns exec '$to' ss -Hltn 'sport = :$port' | grep -q LISTEN"; then
-		echo "receiver did not listen"
-		bg_kill "$rpid"
-		return 1
-	fi
-	if ! ip netns exec "$from" timeout 120 "$PYTHON" "$PNUTIL" tcp-send \
-		"$addr" "$port" "$PN_TMP/data"; then
-		echo "sender failed"
-		bg_kill "$rpid"
-		return 1
-	fi
-	wait "$rpid"
-	got=$(sha256sum < "$PN_TMP/recv" | cut -d' ' -f1)
-	[ "$got" = "$WANT" ] && return 0
-	echo "received $(stat -c %s "$PN_TMP/recv") bytes, sha256 $got, want $WANT"
-	return 1
-}
-
 # ------------------------------------------------------------- direct ----
 
 pnctl "$N1" peer change "$IP2" dev pn0 encap direct
@@ -299,9 +271,9 @@ is_num "$tx0" && is_num "$tx1" && [ "$tx1" -ge $((tx0 + 12)) ]
 ktap_result "direct: n1 counts the packets to $IP2 as the peer's tx_packets" $?
 
 ktap_check "direct: 2 MiB TCP p1a -> p2b (IPv4) intact" \
-	xfer "$P1A" "$P2B" "$(pod_ip4 2 b)"
+	tcp_transfer "$P1A" "$P2B" "$(pod_ip4 2 b)"
 ktap_check "direct: 2 MiB TCP p2a -> p1b (IPv6) intact" \
-	xfer "$P2A" "$P1B" "$(pod_ip6 1 b)"
+	tcp_transfer "$P2A" "$P1B" "$(pod_ip6 1 b)"
 
 # a direct peer that is not on-link: not sent to, counted
 pnctl "$N1" peer change "$IP3" dev pn0 encap direct
@@ -367,11 +339,11 @@ ktap_result "auto: the replies come back as VXLAN $IP3 -> $IP1 (n3's auto falls 
 ktap_result "auto: no pod packet of n3 in clear on the underlay" $?
 
 ktap_check "auto: 2 MiB TCP p1a -> p3b (IPv4, routed peer: VXLAN) intact" \
-	xfer "$P1A" "$P3B" "$(pod_ip4 3 b)"
+	tcp_transfer "$P1A" "$P3B" "$(pod_ip4 3 b)"
 ktap_check "auto: 2 MiB TCP p3a -> p1b (IPv6, routed peer: VXLAN) intact" \
-	xfer "$P3A" "$P1B" "$(pod_ip6 1 b)"
+	tcp_transfer "$P3A" "$P1B" "$(pod_ip6 1 b)"
 ktap_check "auto: 2 MiB TCP p1b -> p2a (IPv4, on-link peer: direct) intact" \
-	xfer "$P1B" "$P2A" "$(pod_ip4 2 a)"
+	tcp_transfer "$P1B" "$P2A" "$(pod_ip4 2 a)"
 
 # the fallback is the device's encap
 pnctl "$N1" link set pn0 encap gpe

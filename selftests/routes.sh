@@ -105,7 +105,8 @@ no_route "$N1" 10.244.3.0/24 && no_route "$N1" fd00:244:3::/64
 ktap_result "route show no longer lists n3's PodCIDRs" $?
 out=$(pnctl "$N1" peer show dev pn0 2>&1)
 ! grep -qF "$(node_ip 3)" <<< "$out"
-ktap_result "peer show no longer lists $(node_ip 3)" $?
+rc=$?
+ktap_result "peer show no longer lists $(node_ip 3)" $rc
 ktap_check "n3's pod 10.244.3.10 unreachable from p1a" ping_fails "$P1A" "$(pod_ip4 3 a)"
 ktap_check "n3's pod fd00:244:3::10 unreachable from p1a" ping_fails "$P1A" "$(pod_ip6 3 a)"
 ktap_check "n2's pods unaffected" ping_ok "$P1A" "$(pod_ip4 2 b)"
@@ -148,7 +149,8 @@ ip netns exec "$P1A" ping -n -q -c 3 -i 0.2 -W 1 10.244.2.130 > /dev/null 2>&1
 after=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
 ktap_info "peer $(node_ip 3) tx_packets: $before -> $after"
 is_num "$before" && is_num "$after" && [ "$after" -ge $((before + 3)) ]
-ktap_result "packets to 10.244.2.130 go to $(node_ip 3) (longest match)" $?
+rc=$?
+ktap_result "packets to 10.244.2.130 go to $(node_ip 3) (longest match)" $rc
 pnctl "$N1" route del 10.244.2.128/25 dev pn0
 pnctl "$N1" route del fd00:244:2:8000::/65 dev pn0
 
@@ -158,13 +160,15 @@ pnctl "$N1" route del fd00:244:2:8000::/65 dev pn0
 ktap_check "route replace 10.244.2.0/24 via $(node_ip 3)" \
 	pnctl "$N1" route replace 10.244.2.0/24 via "$(node_ip 3)" dev pn0
 has_route "$N1" 10.244.2.0/24 "$(node_ip 3)"
-ktap_result "route show: 10.244.2.0/24 now via $(node_ip 3)" $?
+rc=$?
+ktap_result "route show: 10.244.2.0/24 now via $(node_ip 3)" $rc
 before=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
 ip netns exec "$P1A" ping -n -q -c 3 -i 0.2 -W 1 "$(pod_ip4 2 a)" > /dev/null 2>&1
 after=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
 ktap_info "peer $(node_ip 3) tx_packets: $before -> $after"
 is_num "$before" && is_num "$after" && [ "$after" -ge $((before + 3)) ]
-ktap_result "after replace, packets to 10.244.2.10 go to $(node_ip 3)" $?
+rc=$?
+ktap_result "after replace, packets to 10.244.2.10 go to $(node_ip 3)" $rc
 pnctl "$N1" route replace 10.244.2.0/24 via "$(node_ip 2)" dev pn0 &&
 	has_route "$N1" 10.244.2.0/24 "$(node_ip 2)" && ping_ok "$P1A" "$(pod_ip4 2 a)"
 ktap_result "replace back: p1a reaches 10.244.2.10 again" $?
@@ -299,7 +303,8 @@ sync_table "sync to n2's routes only: n3's are gone" "$PN_TMP/sync.n2"
 p=$(peers_now 2>&1)
 [ "$p" = "$(node_ip 2)" ] && ping_fails "$P1A" "$(pod_ip4 3 a)" &&
 	ping_ok "$P1A" "$(pod_ip4 2 a)"
-ktap_result "sync to n2's routes only: only peer $(node_ip 2) left (got: $p), n3 unreachable, n2 reachable" $?
+rc=$?
+ktap_result "sync to n2's routes only: only peer $(node_ip 2) left (got: $p), n3 unreachable, n2 reachable" $rc
 
 # refused syncs change nothing
 before=$(routes_now; peers_now)
