@@ -157,34 +157,6 @@ in_range()
 	is_num "${1:-x}" && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
 }
 
-# xfer FROM_NS TO_NS TO_ADDR: 2 MiB over TCP, SHA-256 compared
-head -c $((2 * 1024 * 1024)) /dev/urandom > "$PN_TMP/data"
-WANT=$(sha256sum < "$PN_TMP/data" | cut -d' ' -f1)
-xfer()
-{
-	local from=$1 to=$2 addr=$3 rpid got port=$((20000 + RANDOM % 20000))
-
-	rm -f "$PN_TMP/recv"
-	bg_run "$to" "$PYTHON" "$PNUTIL" tcp-recv "$addr" "$port" "$PN_TMP/recv"
-	rpid=$BG_PID
-	if ! wait_for 20 sh -c "ip netns exec '$to' ss -Hltn 'sport = :$port' | grep -q LISTEN"; then
-		echo "receiver did not listen"
-		bg_kill "$rpid"
-		return 1
-	fi
-	if ! ip netns exec "$from" timeout 120 "$PYTHON" "$PNUTIL" tcp-send \
-		"$addr" "$port" "$PN_TMP/data"; then
-		echo "sender failed"
-		bg_kill "$rpid"
-		return 1
-	fi
-	wait "$rpid"
-	got=$(sha256sum < "$PN_TMP/recv" | cut -d' ' -f1)
-	[ "$got" = "$WANT" ] && return 0
-	echo "received $(stat -c %s "$PN_TMP/recv") bytes, sha256 $got, want $WANT"
-	return 1
-}
-
 # big_ping NAME NS DST SIZE [-6]: ping -M do -s SIZE (5 echoes) from pod NS,
 # with a capture of ICMP on the pod's eth0; ping's output in
 # $PN_TMP/NAME.ping, the capture (tcpdump -v) in $PN_TMP/NAME.icmp
@@ -328,12 +300,12 @@ ktap_check "1350-byte packets p1a -> p2a cross (IPv6)" \
 	ip netns exec "$P1A" ping -6 -n -q -c 2 -W 3 -M "do" -s 1302 "$(pod_ip6 2 a)"
 
 ktap_check "2 MiB TCP p1b -> p2b over IPv4 (pod MTU 1500, pn0 1350) intact" \
-	xfer "$P1B" "$P2B" "$(pod_ip4 2 b)"
+	tcp_transfer "$P1B" "$P2B" "$(pod_ip4 2 b)"
 m=$(route_mtu "$P1B" "$(pod_ip4 2 b)")
 [ "$m" = 1350 ]
 ktap_result "the IPv4 transfer made p1b learn mtu 1350 (got: ${m:-none})" $?
 ktap_check "2 MiB TCP p2b -> p1b over IPv6 intact" \
-	xfer "$P2B" "$P1B" "$(pod_ip6 1 b)"
+	tcp_transfer "$P2B" "$P1B" "$(pod_ip6 1 b)"
 m=$(route_mtu "$P2B" "$(pod_ip6 1 b)")
 [ "$m" = 1350 ]
 ktap_result "the IPv6 transfer made p2b learn mtu 1350 (got: ${m:-none})" $?
@@ -397,9 +369,9 @@ mid_case()
 # 2a: n1's route to n3's subnet says mtu 1400
 mid_case route-mtu "$P1A" a
 ktap_check "route-mtu: 2 MiB TCP p1b -> p3b over IPv4 intact" \
-	xfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
+	tcp_transfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
 ktap_check "route-mtu: 2 MiB TCP p1b -> p3a over IPv6 intact" \
-	xfer "$P1B" "$P3A" "$(pod_ip6 3 a)"
+	tcp_transfer "$P1B" "$P3A" "$(pod_ip6 3 a)"
 m=$(route_mtu "$(node_ns 1)" "$(pod_ip4 3 b)")
 in_range "$m" 1280 1350
 rc=$?
@@ -422,7 +394,7 @@ m=$(route_mtu "$P1A" "$(pod_ip4 3 a)")
 ktap_result "learned: the router's ICMP gave n1 path MTU 1400 to $IP3 (pods' caches empty: '${m:-}')" $?
 mid_case learned "$P1A" a
 ktap_check "learned: 2 MiB TCP p1b -> p3b over IPv4 intact" \
-	xfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
+	tcp_transfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
 
 ktap_info "n1: $(pnctl "$N1" -s show dev pn0 2>&1 | tail -n 2 | tr '\n' ' ')"
 
