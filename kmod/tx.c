@@ -258,16 +258,17 @@ static int podnet_tx_no_underlay(struct podnet_dev *pn, struct sk_buff *skb,
 /*
  * VXLAN (RFC 7348: inner Ethernet from the device's vtep mac to the
  * peer's) or VXLAN-GPE (the IP packet itself), over UDP on an IPv4 or IPv6
- * underlay. Consumes @skb.
+ * underlay. @dst, when not NULL, is the underlay route to the peer found
+ * by the caller, with its source address in *@saddr. Consumes @skb and
+ * @dst.
  */
 static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
-			   struct sk_buff *skb, u8 encap)
+			   struct sk_buff *skb, u8 encap,
+			   struct dst_entry *dst, union podnet_saddr *saddr)
 {
 	struct podnet_sock *ps = rcu_dereference_bh(pn->sock);
 	u32 family = peer->addr.family;
 	bool xnet = !net_eq(pn->net, dev_net(pn->dev));
-	union podnet_saddr saddr;
-	struct dst_entry *dst;
 	struct vxlanhdr *vxh;
 	__be16 sport, dport;
 	unsigned int hlen;
@@ -275,16 +276,18 @@ static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
 	int err;
 
 	if (unlikely(!ps)) {
-		kfree_skb(skb);
-		return -ENETDOWN;
+		err = -ENETDOWN;
+		goto err_dst;
 	}
 	dport = htons(READ_ONCE(peer->port) ?: pn->cfg.port);
 	sport = udp_flow_src_port(dev_net(pn->dev), skb, 0, 0, true);
 	tos = podnet_tx_tos(pn, skb);
 	hlen = podnet_encap_overhead(encap, family);
 
-	dst = podnet_route(pn, peer, skb, &saddr, IPPROTO_UDP,
-			   READ_ONCE(pn->cfg.tos) == 1 ? 0 : tos, sport, dport);
+	if (!dst)
+		dst = podnet_route(pn, peer, skb, saddr, IPPROTO_UDP,
+				   READ_ONCE(pn->cfg.tos) == 1 ? 0 : tos,
+				   sport, dport);
 	if (IS_ERR(dst))
 		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
 	err = podnet_tx_prepare(pn, skb, dst, hlen);
@@ -314,7 +317,7 @@ static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
 	if (family == AF_INET) {
 		ttl = READ_ONCE(pn->cfg.ttl) ?: ip4_dst_hoplimit(dst);
 		udp_tunnel_xmit_skb(podnet_rt(dst), ps->sock->sk, skb,
-				    saddr.ip4, peer->addr.ip4, tos, ttl, 0,
+				    saddr->ip4, peer->addr.ip4, tos, ttl, 0,
 				    sport, dport, xnet, true);
 		return 0;
 	}
@@ -322,38 +325,43 @@ static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
 	if (likely(ps->sock6)) {
 		ttl = READ_ONCE(pn->cfg.ttl) ?: ip6_dst_hoplimit(dst);
 		udp_tunnel6_xmit_skb(dst, ps->sock6->sk, skb, pn->dev,
-				     &saddr.ip6, &peer->addr.ip6, tos, ttl, 0,
+				     &saddr->ip6, &peer->addr.ip6, tos, ttl, 0,
 				     sport, dport, false);
 		return 0;
 	}
 #endif
 	err = -EAFNOSUPPORT;
 err_dst:
-	dst_release(dst);
+	if (!IS_ERR_OR_NULL(dst))
+		dst_release(dst);
 	kfree_skb(skb);
 	return err;
 }
 
 /*
  * IP-in-IP over an IPv4 underlay: protocol 4 for IPv4 pods, 41 for IPv6
- * pods, as Linux's ipip and sit devices (Calico's tunl0). Consumes @skb.
+ * pods, as Linux's ipip and sit devices (Calico's tunl0). @dst and
+ * @saddr as in podnet_xmit_udp(). Consumes @skb and @dst.
  */
 static int podnet_xmit_ipip(struct podnet_dev *pn, struct podnet_peer *peer,
-			    struct sk_buff *skb)
+			    struct sk_buff *skb, struct dst_entry *dst,
+			    union podnet_saddr *saddr)
 {
 	bool v4 = skb->protocol == htons(ETH_P_IP);
 	u8 proto = v4 ? IPPROTO_IPIP : IPPROTO_IPV6;
-	union podnet_saddr saddr;
-	struct dst_entry *dst;
 	__be16 df;
 	u8 tos, ttl;
 	int err;
 
-	if (unlikely(peer->addr.family != AF_INET))
+	if (unlikely(peer->addr.family != AF_INET)) {
+		if (dst)
+			dst_release(dst);
 		return podnet_tx_no_underlay(pn, skb, -EAFNOSUPPORT);
+	}
 	tos = podnet_tx_tos(pn, skb);
-	dst = podnet_route(pn, peer, skb, &saddr, proto,
-			   READ_ONCE(pn->cfg.tos) == 1 ? 0 : tos, 0, 0);
+	if (!dst)
+		dst = podnet_route(pn, peer, skb, saddr, proto,
+				   READ_ONCE(pn->cfg.tos) == 1 ? 0 : tos, 0, 0);
 	if (IS_ERR(dst))
 		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
 	err = podnet_tx_prepare(pn, skb, dst, sizeof(struct iphdr));
@@ -369,7 +377,7 @@ static int podnet_xmit_ipip(struct podnet_dev *pn, struct podnet_peer *peer,
 	skb_set_inner_ipproto(skb, proto);
 	df = v4 ? ip_hdr(skb)->frag_off & htons(IP_DF) : 0;
 	ttl = READ_ONCE(pn->cfg.ttl) ?: ip4_dst_hoplimit(dst);
-	iptunnel_xmit(NULL, podnet_rt(dst), skb, saddr.ip4, peer->addr.ip4,
+	iptunnel_xmit(NULL, podnet_rt(dst), skb, saddr->ip4, peer->addr.ip4,
 		      proto, tos, ttl, df, !net_eq(pn->net, dev_net(pn->dev)));
 	return 0;
 }
@@ -409,14 +417,16 @@ static int podnet_xmit_onlink(struct podnet_dev *pn, struct podnet_peer *peer,
 		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
 	if (podnet_dst_onlink(dst, peer->addr.family))
 		return podnet_xmit_direct(pn, peer, skb, dst);
-	dst_release(dst);
-	if (encap == PODNET_ENCAP_DIRECT)	/* not on-link: no way there */
+	if (encap == PODNET_ENCAP_DIRECT) {	/* not on-link: no way there */
+		dst_release(dst);
 		return podnet_tx_no_underlay(pn, skb, -ENETUNREACH);
+	}
 
+	/* AUTO, routed: the tunnel, over the route just found */
 	encap = podnet_tunnel_encap(pn, encap);
 	if (encap == PODNET_ENCAP_IPIP)
-		return podnet_xmit_ipip(pn, peer, skb);
-	return podnet_xmit_udp(pn, peer, skb, encap);
+		return podnet_xmit_ipip(pn, peer, skb, dst, &saddr);
+	return podnet_xmit_udp(pn, peer, skb, encap, dst, &saddr);
 }
 
 static struct podnet_peer *podnet_tx_route(struct podnet_dev *pn,
@@ -449,6 +459,7 @@ netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct podnet_dev *pn = netdev_priv(dev);
 	struct podnet_peer *peer;
 	unsigned int len = skb->len;
+	union podnet_saddr saddr;
 	int err;
 	u8 encap;
 
@@ -467,10 +478,10 @@ netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 	switch (encap) {
 	case PODNET_ENCAP_VXLAN:
 	case PODNET_ENCAP_GPE:
-		err = podnet_xmit_udp(pn, peer, skb, encap);
+		err = podnet_xmit_udp(pn, peer, skb, encap, NULL, &saddr);
 		break;
 	case PODNET_ENCAP_IPIP:
-		err = podnet_xmit_ipip(pn, peer, skb);
+		err = podnet_xmit_ipip(pn, peer, skb, NULL, &saddr);
 		break;
 	default:
 		err = podnet_xmit_onlink(pn, peer, skb, encap);

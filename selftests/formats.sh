@@ -34,7 +34,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 29
+ktap_plan 32
 podnet_require
 pn_tmpdir
 
@@ -330,5 +330,25 @@ mode=$(pn_peer_field "$N1" fd00:1::9 mode 2>&1)
 ktap_info "peer change fd00:1::9 encap ipip: exit $rc: $out; mode after: $mode"
 [ "$rc" -ne 0 ] && [[ $out == *"$IPIP_EXT_MSG"* ]] && [ "$mode" = vxlan ]
 ktap_result "peer change IPv6 to encap ipip refused: \"$IPIP_EXT_MSG\", mode stays vxlan" $?
+
+# A device whose own encap is ipip: an IPv6 peer needs an encap of its own
+DEV_MSG="The device's encap ipip needs IPv4 peers"
+pnctl "$N1" link add pn9 vni 99 port 8473 encap ipip > /dev/null 2>&1
+out=$(pnctl "$N1" peer add fd00:1::a dev pn9 2>&1)
+rc=$?
+ktap_info "ipip device: peer add fd00:1::a: exit $rc: $out"
+[ "$rc" -ne 0 ] && [[ $out == *"$DEV_MSG"* ]] &&
+	! pn_peer_field "$N1" fd00:1::a addr pn9 > /dev/null 2>&1
+ktap_result "ipip device: IPv6 peer without an encap refused: \"$DEV_MSG\"" $?
+out=$(pnctl "$N1" route add 10.99.0.0/24 via fd00:1::a dev pn9 2>&1)
+rc=$?
+ktap_info "ipip device: route add via fd00:1::a: exit $rc: $out"
+[ "$rc" -ne 0 ] && [[ $out == *"$DEV_MSG"* ]]
+ktap_result "ipip device: route via a new IPv6 peer refused" $?
+pnctl "$N1" peer add fd00:1::a dev pn9 encap vxlan > /dev/null 2>&1
+mode=$(pn_peer_field "$N1" fd00:1::a mode pn9 2>&1)
+[ "$mode" = vxlan ]
+ktap_result "ipip device: IPv6 peer with encap vxlan accepted (mode $mode)" $?
+ip -n "$N1" link del pn9
 
 ktap_finish

@@ -424,6 +424,15 @@ topo_routes()
 	pnctl "$node" route "$3" "fd00:244:$2::/64" via "$via" dev pn0
 }
 
+# topo_routes_mac N M VIA: node N's routes to node M's PodCIDRs via VIA,
+# and M's vtep mac on that peer
+topo_routes_mac()
+{
+	topo_routes "$1" "$2" add "$3" &&
+	pnctl "$(node_ns "$1")" peer change "$3" dev pn0 \
+		mac "$(pn_vtep_mac "$(node_ns "$2")")"
+}
+
 # topo_macs: tell every node's pn0 the vtep mac of each of its peers (what
 # flannel's daemon does with its node annotations): the inner Ethernet
 # destination a Linux vxlan receiver accepts. Nodes without pn0 are left out.

@@ -62,30 +62,7 @@ mac_of()
 	ip netns exec "$1" cat "/sys/class/net/$2/address"
 }
 
-# make_pn0 N LOCAL: pn0 on node N (dev eth0, default encap), up, with the
-# cluster routes
-make_pn0()
-{
-	local node
 
-	node=$(node_ns "$1")
-	pnctl "$node" link add pn0 dev eth0 local "$2" || return 1
-	ip -n "$node" link set pn0 up || return 1
-	ip -n "$node" route add 10.244.0.0/16 dev pn0 || return 1
-	ip -n "$node" -6 route add fd00:244::/32 dev pn0
-}
-
-# pod_routes N M VIA: node N's routes to node M's PodCIDRs via VIA, and
-# the peer's vtep mac
-pod_routes()
-{
-	local node
-
-	node=$(node_ns "$1")
-	pnctl "$node" route add "10.244.$2.0/24" via "$3" dev pn0 || return 1
-	pnctl "$node" route add "fd00:244:$2::/64" via "$3" dev pn0 || return 1
-	pnctl "$node" peer change "$3" dev pn0 mac "$(pn_vtep_mac "$(node_ns "$2")")"
-}
 
 setup()
 {
@@ -118,10 +95,10 @@ setup()
 			net.ipv4.conf.eth0.rp_filter=0 || return 1
 	done
 
-	make_pn0 1 "$IP1" && make_pn0 2 "$IP2" && make_pn0 3 "$IP3" || return 1
-	pod_routes 1 2 "$IP2" && pod_routes 1 3 "$IP3" &&
-		pod_routes 2 1 "$IP1" && pod_routes 2 3 "$IP3" &&
-		pod_routes 3 1 "$IP1" && pod_routes 3 2 "$IP2"
+	topo_pn0 1 local "$IP1" && topo_pn0 2 local "$IP2" && topo_pn0 3 local "$IP3" || return 1
+	topo_routes_mac 1 2 "$IP2" && topo_routes_mac 1 3 "$IP3" &&
+		topo_routes_mac 2 1 "$IP1" && topo_routes_mac 2 3 "$IP3" &&
+		topo_routes_mac 3 1 "$IP1" && topo_routes_mac 3 2 "$IP2"
 }
 
 if ! setup > "$PN_TMP/topo.log" 2>&1; then

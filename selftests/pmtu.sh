@@ -60,28 +60,7 @@ P3B=$(pod_ns 3 b)
 
 # ------------------------------------------------------------ helpers ----
 
-# make_pn0 N LOCAL: pn0 on node N over eth0, up, with the cluster routes
-make_pn0()
-{
-	local node
 
-	node=$(node_ns "$1")
-	pnctl "$node" link add pn0 dev eth0 local "$2" || return 1
-	ip -n "$node" link set pn0 up || return 1
-	ip -n "$node" route add 10.244.0.0/16 dev pn0 || return 1
-	ip -n "$node" -6 route add fd00:244::/32 dev pn0
-}
-
-# pod_routes N M VIA: node N's routes to node M's PodCIDRs, and M's mac
-pod_routes()
-{
-	local node
-
-	node=$(node_ns "$1")
-	pnctl "$node" route add "10.244.$2.0/24" via "$3" dev pn0 || return 1
-	pnctl "$node" route add "fd00:244:$2::/64" via "$3" dev pn0 || return 1
-	pnctl "$node" peer change "$3" dev pn0 mac "$(pn_vtep_mac "$(node_ns "$2")")"
-}
 
 # pods_mtu N MTU: both pods of node N and their veths get MTU
 pods_mtu()
@@ -122,9 +101,9 @@ setup()
 	ip -n "$N2" link set eth0 mtu 1400 || return 1
 	ip -n "$N1" addr add "$IP1_6/64" dev eth0 nodad || return 1
 
-	make_pn0 1 "$IP1" && make_pn0 2 "$IP2" && make_pn0 3 "$IP3" || return 1
-	pod_routes 1 2 "$IP2" && pod_routes 2 1 "$IP1" &&
-		pod_routes 3 1 "$IP1" && pod_routes 3 2 "$IP2"
+	topo_pn0 1 local "$IP1" && topo_pn0 2 local "$IP2" && topo_pn0 3 local "$IP3" || return 1
+	topo_routes_mac 1 2 "$IP2" && topo_routes_mac 2 1 "$IP1" &&
+		topo_routes_mac 3 1 "$IP1" && topo_routes_mac 3 2 "$IP2"
 }
 
 if ! setup > "$PN_TMP/topo.log" 2>&1; then
@@ -318,8 +297,8 @@ mid_setup()
 {
 	ip -n "$N1" link del pn0 || return 1
 	ip -n "$N1" link set eth0 mtu 1500 || return 1
-	make_pn0 1 "$IP1" || return 1
-	pod_routes 1 2 "$IP2" && pod_routes 1 3 "$IP3" || return 1
+	topo_pn0 1 local "$IP1" || return 1
+	topo_routes_mac 1 2 "$IP2" && topo_routes_mac 1 3 "$IP3" || return 1
 	ip -n "$N1" route add 192.168.2.0/24 via "$RT1" mtu 1400
 }
 mid_setup > "$PN_TMP/mid.log" 2>&1
