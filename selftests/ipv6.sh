@@ -99,34 +99,7 @@ if ! setup > "$PN_TMP/topo.log" 2>&1; then
 	ktap_fail "topology setup (IPv6 underlay: podnet n1-n4, Linux vxlan n5, gpe n6)"
 	ktap_finish
 fi
-
-# ping_check DESC FROM_NS DST: a ping point; the podnet nodes' counters
-# as diagnostics when it fails
-ping_check()
-{
-	if ping_ok "$2" "$3"; then
-		ktap_ok "$1"
-	else
-		ktap_info "$1: no reply from $3"
-		pn_diag "$N1" "$N2" "$N3" "$N4"
-		ktap_fail "$1"
-	fi
-}
-
-# xfer_check DESC FROM_NS TO_NS TO_ADDR: a TCP transfer point
-xfer_check()
-{
-	local out
-
-	if out=$(tcp_transfer "$2" "$3" "$4" 2>&1); then
-		ktap_info "$1: $out"
-		ktap_ok "$1"
-	else
-		ktap_info "$1: $out"
-		pn_diag "$N1" "$N2" "$N3" "$N4"
-		ktap_fail "$1"
-	fi
-}
+PN_DIAG_NODES=("$N1" "$N2" "$N3" "$N4")
 
 # pings_both WHAT N: p1a <-> pNa over IPv4, p1b <-> pNb over IPv6
 pings_both()

@@ -800,6 +800,37 @@ tcp_transfer()
 	[ -n "$s" ] && [ "$s" = "$r" ]
 }
 
+# ping_check DESC FROM_NS DST: a ping point; the counters of the nodes in
+# PN_DIAG_NODES (an array of namespaces) as diagnostics when it fails
+PN_DIAG_NODES=()
+ping_check()
+{
+	if ping_ok "$2" "$3"; then
+		ktap_ok "$1"
+	else
+		ktap_info "$1: no reply from $3"
+		pn_diag "${PN_DIAG_NODES[@]}"
+		ktap_fail "$1"
+	fi
+}
+
+# xfer_check DESC FROM_NS TO_NS TO_ADDR: a tcp_transfer point, with the
+# same diagnostics
+xfer_check()
+{
+	local out rc
+
+	out=$(tcp_transfer "$2" "$3" "$4" 2>&1)
+	rc=$?
+	ktap_info "$1: $out"
+	if [ "$rc" -eq 0 ]; then
+		ktap_ok "$1"
+	else
+		pn_diag "${PN_DIAG_NODES[@]}"
+		ktap_fail "$1"
+	fi
+}
+
 # ---------------------------------------------------------- diagnostics ----
 
 # pn_peer_field NS ADDR FIELD [DEV]: FIELD of the peer ADDR in
