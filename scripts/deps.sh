@@ -27,6 +27,9 @@ PACKAGES=(
 	libmnl-dev pkg-config python3-yaml
 	# tools used by the selftests and the demo (inside the VM, from the host root)
 	iproute2 iputils-ping ethtool iperf3 tcpdump tshark
+	# JSON and TCP in the selftests: python3 takes about a second to start
+	# in the emulated VM, these a few milliseconds
+	jq socat
 	# make bench (scripts/bench.sh): latency, and the chart
 	sockperf gnuplot-nox
 )

@@ -47,44 +47,13 @@ ktap_check "ping -6 p1a -> p2a, 1450 byte packets" \
 	"$(pod_ip6 2 a)"
 
 # 3. 20 MB over TCP, compared by sha256
-pn_tmpdir
-head -c $((20 * 1024 * 1024)) /dev/urandom > "$PN_TMP/data"
-want=$(sha256sum < "$PN_TMP/data")
-
-# tcp_transfer SRC_NS DST_NS DST_ADDR: 0 when the data arrived intact
-tcp_transfer()
-{
-	local src=$1 dst=$2 addr=$3 rpid got
-
-	rm -f "$PN_TMP/recv"
-	bg_run "$dst" "$PYTHON" "$PNUTIL" tcp-recv "$addr" 5001 "$PN_TMP/recv"
-	rpid=$BG_PID
-	if ! wait_for 20 sh -c "ip netns exec '$dst' ss -Hltn 'sport = :5001' | grep -q LISTEN"; then
-		echo "receiver did not listen"
-		bg_kill "$rpid"
-		return 1
-	fi
-	if ! ip netns exec "$src" timeout 120 "$PYTHON" "$PNUTIL" tcp-send \
-		"$addr" 5001 "$PN_TMP/data"; then
-		echo "sender failed"
-		bg_kill "$rpid"
-		return 1
-	fi
-	wait "$rpid"
-	got=$(sha256sum < "$PN_TMP/recv")
-	if [ "$got" != "$want" ]; then
-		echo "received $(stat -c %s "$PN_TMP/recv") bytes, sha256 $got, want $want"
-		return 1
-	fi
-}
-
 t0=$SECONDS
-ktap_check "20 MB TCP p1a -> p2b over IPv4 arrives intact" \
-	tcp_transfer "$(pod_ns 1 a)" "$(pod_ns 2 b)" "$(pod_ip4 2 b)"
+xfer_check "20 MB TCP p1a -> p2b over IPv4 arrives intact" \
+	"$(pod_ns 1 a)" "$(pod_ns 2 b)" "$(pod_ip4 2 b)" 20480
 ktap_info "IPv4 transfer took $((SECONDS - t0)) s"
 t0=$SECONDS
-ktap_check "20 MB TCP p3b -> p1a over IPv6 arrives intact" \
-	tcp_transfer "$(pod_ns 3 b)" "$(pod_ns 1 a)" "$(pod_ip6 1 a)"
+xfer_check "20 MB TCP p3b -> p1a over IPv6 arrives intact" \
+	"$(pod_ns 3 b)" "$(pod_ns 1 a)" "$(pod_ip6 1 a)" 20480
 ktap_info "IPv6 transfer took $((SECONDS - t0)) s"
 
 # 4. what the underlay sees

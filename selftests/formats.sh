@@ -253,7 +253,7 @@ fi
 link_rx_packets()
 {
 	ip -n "$1" -s -j link show dev "$2" |
-		"$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["stats64"]["rx"]["packets"])'
+		jq '.[0].stats64.rx.packets'
 }
 
 if [ "$HAVE_IPIP" -eq 1 ]; then

@@ -361,27 +361,32 @@ topo_node_bare()
 # and two pods (MTU PN_POD_MTU)
 topo_node()
 {
-	local n=$1 node pod p
+	local n=$1 node p
 
 	node=$(node_ns "$n")
 	topo_node_bare "$n" "${2:-4}" || return 1
 
-	ip -n "$node" link add cni0 type bridge || return 1
-	ip -n "$node" addr add "10.244.$n.1/24" dev cni0 || return 1
-	ip -n "$node" addr add "fd00:244:$n::1/64" dev cni0 nodad || return 1
-	ip -n "$node" link set cni0 up || return 1
-
+	# One "ip -batch" per namespace: each ip process costs about 0.1 s in
+	# the emulated VM.
 	for p in a b; do
-		pod=$(pod_ns "$n" "$p")
-		ns_add "$pod" || return 1
-		ip -n "$node" link add "veth$n$p" mtu "$PN_POD_MTU" type veth \
-			peer name eth0 mtu "$PN_POD_MTU" netns "$pod" || return 1
-		ip -n "$node" link set "veth$n$p" master cni0 up || return 1
-		ip -n "$pod" addr add "$(pod_ip4 "$n" "$p")/24" dev eth0 || return 1
-		ip -n "$pod" addr add "$(pod_ip6 "$n" "$p")/64" dev eth0 nodad || return 1
-		ip -n "$pod" link set eth0 up || return 1
-		ip -n "$pod" route add default via "10.244.$n.1" || return 1
-		ip -n "$pod" -6 route add default via "fd00:244:$n::1" || return 1
+		ns_add "$(pod_ns "$n" "$p")" || return 1
+	done
+	{
+		echo "link add cni0 type bridge"
+		echo "addr add 10.244.$n.1/24 dev cni0"
+		echo "addr add fd00:244:$n::1/64 dev cni0 nodad"
+		echo "link set cni0 up"
+		for p in a b; do
+			echo "link add veth$n$p mtu $PN_POD_MTU type veth peer name eth0 mtu $PN_POD_MTU netns $(pod_ns "$n" "$p")"
+			echo "link set veth$n$p master cni0 up"
+		done
+	} | ip -n "$node" -batch - || return 1
+	for p in a b; do
+		printf '%s\n' "addr add $(pod_ip4 "$n" "$p")/24 dev eth0" \
+			"addr add $(pod_ip6 "$n" "$p")/64 dev eth0 nodad" \
+			"link set eth0 up" "route add default via 10.244.$n.1" \
+			"route add default via fd00:244:$n::1" |
+			ip -n "$(pod_ns "$n" "$p")" -batch - || return 1
 	done
 }
 
@@ -573,35 +578,59 @@ is_num()
 	[[ $1 =~ ^[0-9]+$ ]]
 }
 
+# json_get KEY NAME...: read JSON on stdin and print a scalar: the first
+# of the NAMEs (breadth first) in the first object (depth first) that holds
+# a string or number equal to KEY, else anywhere in the document. Exit
+# status non-zero, with a message, when there is none (or no JSON at all).
+json_get()
+{
+	local key=$1 out
+
+	shift
+	out=$(jq -r --arg k "$key" '
+		def scalar: type != "object" and type != "array" and . != null;
+		def bfs($n): first([.] | recurse([.[] | objects, arrays | .[]]; length > 0)
+			| .[] | objects | . as $o | $n[] | $o[.] | select(scalar));
+		. as $doc | $ARGS.positional as $n
+		| first(([.. | objects | select(any(.[]; (type == "string" or type == "number")
+				and tostring == $k))][] | bfs($n)), ($doc | bfs($n)))
+		// error("no \($n | join("/")) for \($k)")' --args "$@") || return 1
+	if [ -z "$out" ]; then
+		echo "json_get: no JSON on stdin" >&2
+		return 1
+	fi
+	printf '%s\n' "$out"
+}
+
 # pn_stat NS NAME [DEV]: a device counter from podnetctl -j -s show
 pn_stat()
 {
-	pnctl "$1" -j -s show dev "${3:-pn0}" | "$PYTHON" "$PNUTIL" json-get "${3:-pn0}" "$2"
+	pnctl "$1" -j -s show dev "${3:-pn0}" | json_get "${3:-pn0}" "$2"
 }
 
 # pn_peer_stat NS PEER NAME [DEV]: a peer counter from podnetctl -j -s peer show
 pn_peer_stat()
 {
-	pnctl "$1" -j -s peer show dev "${4:-pn0}" | "$PYTHON" "$PNUTIL" json-get "$2" "$3"
+	pnctl "$1" -j -s peer show dev "${4:-pn0}" | json_get "$2" "$3"
 }
 
 # pn_attr NS NAME [DEV]: a device attribute (vni, port, mtu, ...) from -j show
 pn_attr()
 {
-	pnctl "$1" -j show dev "${3:-pn0}" | "$PYTHON" "$PNUTIL" json-get "${3:-pn0}" "$2"
+	pnctl "$1" -j show dev "${3:-pn0}" | json_get "${3:-pn0}" "$2"
 }
 
 # pn_vtep_mac NS [DEV]: the device's vtep mac
 pn_vtep_mac()
 {
 	pnctl "$1" -j show dev "${2:-pn0}" |
-		"$PYTHON" "$PNUTIL" json-get "${2:-pn0}" vtep_mac vtep-mac vtepmac mac address
+		json_get "${2:-pn0}" vtep_mac vtep-mac vtepmac mac address
 }
 
 # link_mtu NS DEV: the MTU from ip -j link show
 link_mtu()
 {
-	ip -n "$1" -j link show dev "$2" | "$PYTHON" "$PNUTIL" json-get "$2" mtu
+	ip -n "$1" -j link show dev "$2" | json_get "$2" mtu
 }
 
 # snmp NS PROTO FIELD: one counter of /proc/net/snmp (Icmp InEchos, ...) or
@@ -776,27 +805,32 @@ linux_vxlan_peer()
 # (both printed)
 tcp_transfer()
 {
-	local from=$1 to=$2 addr=$3 kb=${4:-2048} dir port rpid rc s r
+	local from=$1 to=$2 addr=$3 kb=${4:-2048} dir port rpid rc s r listen connect
 
 	pn_tmpdir
 	dir=$(mktemp -d "$PN_TMP/xfer.XXXXXX") || return 1
 	port=$((20000 + RANDOM % 20000))
 	head -c $((kb * 1024)) /dev/urandom > "$dir/sent"
-	ip netns exec "$to" "$PYTHON" "$PNUTIL" tcp-recv --timeout 60 \
-		"$addr" "$port" "$dir/recv" &
+	if [[ $addr == *:* ]]; then
+		listen="TCP6-LISTEN:$port,bind=[$addr]" connect="TCP6:[$addr]:$port"
+	else
+		listen="TCP4-LISTEN:$port,bind=$addr" connect="TCP4:$addr:$port"
+	fi
+	# time limits for a broken path only: a debug kernel under emulation
+	# moves a few hundred KB/s
+	ip netns exec "$to" timeout 300 socat -u "$listen,reuseaddr" "CREATE:$dir/recv" &
 	rpid=$!
 	if ! wait_for 20 sh -c "ip netns exec '$to' ss -Hltn 'sport = :$port' | grep -q LISTEN"; then
 		echo "no listener on $addr port $port"
 		bg_kill "$rpid"
 		return 1
 	fi
-	ip netns exec "$from" timeout 90 "$PYTHON" "$PNUTIL" tcp-send \
-		--timeout 60 "$addr" "$port" "$dir/sent"
+	ip netns exec "$from" timeout 300 socat -u "OPEN:$dir/sent" "$connect"
 	rc=$?
 	wait "$rpid" || rc=1
 	s=$(sha256sum < "$dir/sent" | cut -d' ' -f1)
 	r=$(sha256sum < "$dir/recv" 2>/dev/null | cut -d' ' -f1)
-	echo "sent $((kb * 1024)) bytes sha256 $s; received $(stat -c %s "$dir/recv" 2>/dev/null || echo 0) bytes sha256 ${r:-none} (tcp-send rc $rc)"
+	echo "sent $((kb * 1024)) bytes sha256 $s; received $(stat -c %s "$dir/recv" 2>/dev/null || echo 0) bytes sha256 ${r:-none} (sender rc $rc)"
 	[ -n "$s" ] && [ "$s" = "$r" ]
 }
 
@@ -814,13 +848,13 @@ ping_check()
 	fi
 }
 
-# xfer_check DESC FROM_NS TO_NS TO_ADDR: a tcp_transfer point, with the
+# xfer_check DESC FROM_NS TO_NS TO_ADDR [KB]: a tcp_transfer point, with the
 # same diagnostics
 xfer_check()
 {
 	local out rc
 
-	out=$(tcp_transfer "$2" "$3" "$4" 2>&1)
+	out=$(tcp_transfer "$2" "$3" "$4" "${5:-2048}" 2>&1)
 	rc=$?
 	ktap_info "$1: $out"
 	if [ "$rc" -eq 0 ]; then
@@ -838,33 +872,15 @@ xfer_check()
 # that peer or that field is missing
 pn_peer_field()
 {
-	pnctl "$1" -j -s peer show dev "${4:-pn0}" | "$PYTHON" -c '
-import json, sys
-addr, field = sys.argv[1], sys.argv[2]
-def walk(o):
-    if isinstance(o, dict):
-        if o.get("addr") == addr or o.get("address") == addr:
-            yield o
-        for v in o.values():
-            yield from walk(v)
-    elif isinstance(o, list):
-        for v in o:
-            yield from walk(v)
-def get(o):
-    if isinstance(o, dict):
-        if field in o and not isinstance(o[field], (dict, list)):
-            return o[field]
-        for v in o.values():
-            r = get(v)
-            if r is not None:
-                return r
-    return None
-for p in walk(json.load(sys.stdin)):
-    v = get(p)
-    if v is not None:
-        print(v)
-        sys.exit(0)
-sys.exit(1)' "$2" "$3"
+	local v
+
+	v=$(pnctl "$1" -j -s peer show dev "${4:-pn0}" | jq -r --arg a "$2" --arg f "$3" '
+		first(.. | objects | select(.addr == $a or .address == $a)
+		      | .. | objects | .[$f]
+		      | select(. != null and type != "object" and type != "array"))
+		// empty') || return 1
+	[ -n "$v" ] || return 1
+	echo "$v"
 }
 
 # pn_diag NS...: podnetctl -s show and -s peer show of each node, as

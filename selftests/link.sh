@@ -56,7 +56,7 @@ mtu=$(link_mtu "$N1" pn0 2>&1)
 ktap_info "ip link: pn0 mtu $mtu"
 [ "$mtu" = 1450 ]
 ktap_result "default mtu 1450 (ip link)" $?
-kind=$(ip -n "$N1" -d -j link show pn0 | "$PYTHON" "$PNUTIL" json-get pn0 info_kind 2>&1)
+kind=$(ip -n "$N1" -d -j link show pn0 | json_get pn0 info_kind 2>&1)
 [ "$kind" = podnet ]
 ktap_result "ip -d link: kind podnet (got: $kind)" $?
 mac=$(pn_vtep_mac "$N1" 2>&1)

@@ -111,26 +111,13 @@ MAC2=$(mac_of "$N2" eth0)
 MACRT=$(mac_of "$RT" eth0)
 ktap_info "topology ready after $SECONDS s; eth0 MACs: n1 $MAC1, n2 $MAC2, router $MACRT"
 
-# pfield NS ADDR FIELD: FIELD of peer ADDR in "podnetctl -j peer show",
-# empty when the peer or the field is missing
-pfield()
-{
-	pnctl "$1" -j peer show dev pn0 | "$PYTHON" -c '
-import json, sys
-for p in json.load(sys.stdin):
-    if p.get("addr") == sys.argv[1]:
-        v = p.get(sys.argv[2])
-        print("" if v is None else v)
-        break' "$2" "$3"
-}
-
 # peer_is DESC NS ADDR ENCAP MODE: peer ADDR shows encap ENCAP and mode MODE
 peer_is()
 {
 	local e m
 
-	e=$(pfield "$2" "$3" encap 2>&1)
-	m=$(pfield "$2" "$3" mode 2>&1)
+	e=$(pn_peer_field "$2" "$3" encap 2>&1)
+	m=$(pn_peer_field "$2" "$3" mode 2>&1)
 	if [ "$e" = "$4" ] && [ "$m" = "$5" ]; then
 		ktap_ok "$1: encap $e, mode $m"
 	else

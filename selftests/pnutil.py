@@ -2,12 +2,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """podnet selftests: small helpers that are easier in Python than in shell.
 
-  json-get KEY NAME [NAME...]   read JSON on stdin, print the value of the
-                                first NAME found inside the object that KEY
-                                identifies (an object with a string value
-                                equal to KEY, e.g. "ifname": "pn0" or
-                                "address": "192.168.1.2"); the whole
-                                document when no object matches KEY
   pcap-vxlan FILE [PORT]        one line per IP packet of a pcap file:
                                 "vxlan VNI OUTER-SRC OUTER-DST INNER-SRC
                                 INNER-DST INNER-PROTO INNER-DST-MAC
@@ -16,9 +10,6 @@
                                 else "plain SRC DST PROTO TTL TOS"
   send-vxlan OPTIONS            send hand-built VXLAN packets carrying an
                                 Ethernet + ICMP echo request
-  tcp-recv ADDR PORT FILE       accept one TCP connection, write what it
-                                sends to FILE
-  tcp-send ADDR PORT FILE       connect, send FILE, close
   genl-route add|del DEV PREFIX [--len N] [--via ADDR]
                                 PODNET_CMD_ROUTE_NEW/DEL straight to the
                                 kernel (no podnetctl checks); exit 1 and
@@ -32,62 +23,10 @@
 """
 
 import argparse
-import json
 import socket
 import struct
 import sys
 import time
-
-
-# ------------------------------------------------------------ json-get ----
-
-def _objects_with(doc, key):
-    """Every dict (depth first) with a scalar value equal to key."""
-    if isinstance(doc, dict):
-        if any(isinstance(v, (str, int)) and str(v) == key
-               for v in doc.values()):
-            yield doc
-        for v in doc.values():
-            yield from _objects_with(v, key)
-    elif isinstance(doc, list):
-        for v in doc:
-            yield from _objects_with(v, key)
-
-
-def _find(doc, names):
-    """The value of the first of names, breadth first."""
-    queue = [doc]
-    while queue:
-        o = queue.pop(0)
-        if isinstance(o, dict):
-            for n in names:
-                if n in o and not isinstance(o[n], (dict, list)):
-                    return o[n]
-            queue.extend(o.values())
-        elif isinstance(o, list):
-            queue.extend(o)
-    return None
-
-
-def json_get(args):
-    text = sys.stdin.read()
-    try:
-        doc = json.loads(text)
-    except ValueError as e:
-        sys.stderr.write(f"json-get: not JSON ({e}): {text[:300]!r}\n")
-        return 1
-    for obj in _objects_with(doc, args.key):
-        v = _find(obj, args.names)
-        if v is not None:
-            print(v)
-            return 0
-    v = _find(doc, args.names)
-    if v is not None:
-        print(v)
-        return 0
-    sys.stderr.write(f"json-get: no {'/'.join(args.names)} for {args.key} "
-                     f"in {text[:400]}\n")
-    return 1
 
 
 # ---------------------------------------------------------- pcap-vxlan ----
@@ -222,44 +161,6 @@ def send_vxlan(args):
             pkt = pkt[:args.truncate]
         s.sendto(pkt, (args.dst, args.port))
         time.sleep(args.interval)
-    return 0
-
-
-# ------------------------------------------------------------- tcp-* ------
-
-def _family(addr):
-    return socket.AF_INET6 if ':' in addr else socket.AF_INET
-
-
-def tcp_recv(args):
-    ls = socket.socket(_family(args.addr), socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind((args.addr, args.port))
-    ls.listen(1)
-    ls.settimeout(args.timeout)
-    c, _ = ls.accept()
-    c.settimeout(args.timeout)
-    with open(args.file, 'wb') as f:
-        while True:
-            b = c.recv(1 << 16)
-            if not b:
-                break
-            f.write(b)
-    c.close()
-    return 0
-
-
-def tcp_send(args):
-    s = socket.create_connection((args.addr, args.port), timeout=args.timeout)
-    with open(args.file, 'rb') as f:
-        while True:
-            b = f.read(1 << 16)
-            if not b:
-                break
-            s.sendall(b)
-    s.shutdown(socket.SHUT_WR)
-    s.recv(1)
-    s.close()
     return 0
 
 
@@ -466,11 +367,6 @@ def main():
                                 formatter_class=argparse.RawTextHelpFormatter)
     sub = p.add_subparsers(dest='cmd', required=True)
 
-    c = sub.add_parser('json-get')
-    c.add_argument('key')
-    c.add_argument('names', nargs='+')
-    c.set_defaults(fn=json_get)
-
     c = sub.add_parser('pcap-vxlan')
     c.add_argument('file')
     c.add_argument('port', nargs='?', type=int, default=8472)
@@ -518,14 +414,6 @@ def main():
     c.add_argument('dev')
     c.add_argument('routes', nargs='*', help='"PREFIX/LEN via ADDR"')
     c.set_defaults(fn=genl_sync)
-
-    for name, fn in (('tcp-recv', tcp_recv), ('tcp-send', tcp_send)):
-        c = sub.add_parser(name)
-        c.add_argument('addr')
-        c.add_argument('port', type=int)
-        c.add_argument('file')
-        c.add_argument('--timeout', type=float, default=60)
-        c.set_defaults(fn=fn)
 
     args = p.parse_args()
     return args.fn(args)

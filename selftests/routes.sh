@@ -177,13 +177,15 @@ ktap_result "replace back: p1a reaches 10.244.2.10 again" $?
 # route add, while floods run both ways; the table ends as it began
 # (compared sorted: the order of a dump follows peers and the trie)
 routes0=$(pnctl "$N1" route show dev pn0 | sort)
+ip2=$(node_ip 2)
+ip3=$(node_ip 3)
 for ((i = 0; i < 200; i++)); do
 	echo "route del 10.244.2.0/24 dev pn0"
-	echo "route add 10.244.2.0/24 via $(node_ip 2) dev pn0"
+	echo "route add 10.244.2.0/24 via $ip2 dev pn0"
 	if [ $((i % 10)) -eq 0 ]; then
-		echo "peer del $(node_ip 3) dev pn0"
-		echo "route add 10.244.3.0/24 via $(node_ip 3) dev pn0"
-		echo "route add fd00:244:3::/64 via $(node_ip 3) dev pn0"
+		echo "peer del $ip3 dev pn0"
+		echo "route add 10.244.3.0/24 via $ip3 dev pn0"
+		echo "route add fd00:244:3::/64 via $ip3 dev pn0"
 	fi
 done > "$PN_TMP/churn"
 bg_run "$P1A" ping -f -q -w 30 "$(pod_ip4 2 a)" > /dev/null 2>&1
@@ -209,12 +211,12 @@ ktap_result "after the churn, pods reach each other" $?
 
 # 8. a table bigger than one netlink message: 3000 /32 routes via n2 and
 # 1000 IPv6 /128 via n3, dumped whole, counted in show and peer show
-for ((i = 0; i < 3000; i++)); do
-	echo "route add 10.250.$((i / 250)).$((i % 250 + 1))/32 via $(node_ip 2) dev pn0"
-done > "$PN_TMP/big"
-for ((i = 0; i < 1000; i++)); do
-	printf 'route add fd00:250::%x/128 via %s dev pn0\n' "$i" "$(node_ip 3)"
-done >> "$PN_TMP/big"
+awk -v v2="$(node_ip 2)" -v v3="$(node_ip 3)" 'BEGIN {
+	for (i = 0; i < 3000; i++)
+		printf "route add 10.250.%d.%d/32 via %s dev pn0\n", int(i / 250), i % 250 + 1, v2
+	for (i = 0; i < 1000; i++)
+		printf "route add fd00:250::%x/128 via %s dev pn0\n", i, v3
+}' > "$PN_TMP/big"
 t0=$SECONDS
 ip netns exec "$N1" timeout 300 "$PODNETCTL" -batch "$PN_TMP/big" > "$PN_TMP/big.out" 2>&1
 rc=$?
@@ -222,13 +224,13 @@ ktap_info "4000 route adds: exit $rc in $((SECONDS - t0)) s"
 ktap_info_file "$PN_TMP/big.out" 5
 ktap_result "batch add of 4000 routes" $rc
 n=$(pnctl "$N1" route show dev pn0 | grep -cE '^(10\.250\.|fd00:250::)')
-nj=$(pnctl "$N1" -j route show dev pn0 | "$PYTHON" -c 'import json, sys; print(len(json.load(sys.stdin)))')
+nj=$(pnctl "$N1" -j route show dev pn0 | jq length)
 ktap_info "route show: $n of the new routes; -j route show: $nj routes in all"
 [ "$n" = 4000 ] && [ "$nj" = 4004 ]
 ktap_result "route show dumps all 4004 routes (text and JSON)" $?
 r=$(pn_attr "$N1" routes 2>&1)
-p2=$(pnctl "$N1" -j peer show dev pn0 | "$PYTHON" "$PNUTIL" json-get "$(node_ip 2)" routes 2>&1)
-p3=$(pnctl "$N1" -j peer show dev pn0 | "$PYTHON" "$PNUTIL" json-get "$(node_ip 3)" routes 2>&1)
+p2=$(pnctl "$N1" -j peer show dev pn0 | json_get "$(node_ip 2)" routes 2>&1)
+p3=$(pnctl "$N1" -j peer show dev pn0 | json_get "$(node_ip 3)" routes 2>&1)
 ktap_info "show: routes $r; peer $(node_ip 2): routes $p2; peer $(node_ip 3): routes $p3"
 [ "$r" = 4004 ] && [ "$p2" = 3002 ] && [ "$p3" = 1002 ]
 ktap_result "show and peer show count them (4004, 3002, 1002)" $?
@@ -255,7 +257,7 @@ routes_of()
 peers_now()
 {
 	pnctl "$N1" -j peer show dev pn0 |
-		"$PYTHON" -c 'import json, sys; print(" ".join(sorted(p["addr"] for p in json.load(sys.stdin))))'
+		jq -r '[.[].addr] | sort | join(" ")'
 }
 # sync_table DESC FILE: sync, then route show has exactly FILE's routes
 sync_table()

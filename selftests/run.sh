@@ -26,7 +26,7 @@ DIR=$(dirname "$(readlink -f "$0")")
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$DIR/lib.sh"
 
-TESTS=(connectivity.sh interop.sh formats.sh ipv6.sh modes.sh pmtu.sh wire.sh routes.sh sync.sh rx_checks.sh perms.sh events.sh teardown.sh link.sh)
+TESTS=(connectivity.sh interop.sh formats.sh ipv6.sh modes.sh pmtu.sh wire.sh gro.sh routes.sh sync.sh rx_checks.sh perms.sh events.sh teardown.sh link.sh)
 [ $# -eq 0 ] || TESTS=("$@")
 RESULTS=${RESULTS:-${PODNET_RESULTS:-/tmp}}
 mkdir -p "$RESULTS"

@@ -193,7 +193,7 @@ check_synced()
 check_synced "sync A" "$A" "$ROUTES_A" "$PEERS_A"
 ping_ok "$P1A" "$(pod_ip4 4 a)" && ping_ok "$P1B" "$(pod_ip6 4 b)"
 ktap_result "after sync A: n4's pods reachable from n1 (IPv4 and IPv6)" $?
-mac=$(pnctl "$N1" -j peer show dev pn0 | "$PYTHON" "$PNUTIL" json-get "$(node_ip 4)" mac 2>&1)
+mac=$(pnctl "$N1" -j peer show dev pn0 | json_get "$(node_ip 4)" mac 2>&1)
 [ "$mac" = "$(pn_vtep_mac "$(node_ns 4)")" ]
 ktap_result "after sync A: n4's peer has the mac of its peer line ($mac)" $?
 
@@ -201,7 +201,7 @@ check_synced "sync B" "$B" "$ROUTES_B" "$PEERS_B"
 ping_fails "$P1A" "$(pod_ip4 4 a)" && ping_fails "$P1B" "$(pod_ip6 4 b)" &&
 	ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1B" "$(pod_ip6 3 b)"
 ktap_result "after sync B: n4's pods unreachable, n2's and n3's reachable" $?
-port=$(pnctl "$N1" -j peer show dev pn0 | "$PYTHON" "$PNUTIL" json-get 192.168.1.200 port 2>&1)
+port=$(pnctl "$N1" -j peer show dev pn0 | json_get 192.168.1.200 port 2>&1)
 [ "$port" = 4789 ]
 ktap_result "after sync B: the route-less peer line made peer 192.168.1.200 port 4789 (port: $port)" $?
 
