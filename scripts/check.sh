@@ -16,6 +16,8 @@
 #     the selftests and each KUnit case (results/debug/kunit.tap) counted.
 #     It runs in the background beside stages 3 to 5 (its log:
 #     results/debug-stage.log); CHECK_PARALLEL=0 runs it after them.
+#     When the other stages end first, a second VM of the debug kernel
+#     (results/debug-2) takes the selftests the first has not begun.
 #  7. scripts/bench.sh --smoke: "make bench" briefly (TAP; CHECK_BENCH=0: no)
 #
 # It prints the time of every stage and ends with exactly one line
@@ -126,12 +128,15 @@ counts_add()
 vm_run()
 {
 	local run=$1 counts=$2 t0=$SECONDS k boot vm_timeout res rc p f s
-	local explained
+	local explained envs=()
 
 	case $run in
-	debug:*)
+	debug:*|debug2:*)
 		k=debug
-		boot=(--bzimage "${run#debug:}")
+		boot=(--bzimage "${run#*:}")
+		# the second VM: its KUnit suites already ran in the first
+		[ "${run%%:*}" = debug ] || { k=debug-2; boot+=(--kunit off); }
+		[ -z "$dbg_claims" ] || envs=("PODNET_CLAIM_DIR=$dbg_claims")
 		# KASAN and lockdep under emulation: several times slower
 		export PODNET_TEST_TIMEOUT=${PODNET_TEST_TIMEOUT:-2400}
 		vm_timeout=${CHECK_VM_TIMEOUT:-7200}
@@ -145,7 +150,7 @@ vm_run()
 	res=$repo/results/$k
 	mkdir -p "$res"
 	rm -f "$res/summary"
-	scripts/vm.sh "${boot[@]}" --results "$res" \
+	env "${envs[@]}" scripts/vm.sh "${boot[@]}" --results "$res" \
 		--timeout "$vm_timeout" -- selftests/run.sh "${tests[@]}"
 	rc=$?
 	p=0 f=0 s=0
@@ -181,14 +186,15 @@ vm_run()
 
 # debug_stage COUNTS: build the debug kernel (KASAN, lockdep, kmemleak,
 # podnet and its KUnit suites built in) of scripts/debug-kernel.sh (about
-# 10 minutes the first time, about a minute when only podnet changed) and
-# run the selftests on it
+# 20 minutes the first time, about a minute when only podnet changed) and
+# run the selftests on it; the bzImage's path goes to $dbg_bz
 debug_stage()
 {
 	local t0=$SECONDS bz
 
 	if bz=$(scripts/debug-kernel.sh | tail -n 1) && [ -f "$bz" ]; then
 		echo "debug kernel build|$((SECONDS - t0))|0|0|0|ok" >> "$1"
+		echo "$bz" > "$dbg_bz"
 		vm_run "debug:$bz" "$1"
 	else
 		echo "debug kernel build|$((SECONDS - t0))|0|1|0|FAILED" >> "$1"
@@ -206,12 +212,19 @@ mkdir -p results
 
 # 6. the debug kernel stage runs beside stages 3 to 5 (CHECK_PARALLEL=0:
 # after them): a VM's test scripts keep about one core busy, and this
-# machine has two
+# machine has two. When stages 3 to 5 and 7 are over before it, a second
+# debug kernel VM takes the selftests the first has not started yet
+# (selftests/run.sh's PODNET_CLAIM_DIR): the two split the list.
 dbg_pid=
 dbg_counts=$repo/results/debug-stage.counts
 dbg_log=$repo/results/debug-stage.log
-rm -f "$dbg_counts"
+dbg_bz=$repo/results/debug-bzimage
+dbg_claims=
+rm -f "$dbg_counts" "$dbg_bz"
+rm -rf "$repo/results/debug-claims"
 if [ "${CHECK_DEBUG:-1}" = 1 ] && [ "${CHECK_PARALLEL:-1}" = 1 ]; then
+	dbg_claims=$repo/results/debug-claims
+	mkdir -p "$dbg_claims"
 	echo "check: debug kernel stage started in the background, log in $dbg_log"
 	debug_stage "$dbg_counts" > "$dbg_log" 2>&1 &
 	dbg_pid=$!
@@ -260,6 +273,17 @@ fi
 
 if [ -n "$dbg_pid" ]; then
 	t0=$SECONDS
+	# the build may still run (a fresh machine): the second VM waits for it
+	while kill -0 "$dbg_pid" 2> /dev/null && [ ! -s "$dbg_bz" ]; do
+		sleep 5
+	done
+	if kill -0 "$dbg_pid" 2> /dev/null; then
+		echo "check: a second debug kernel VM takes the selftests not started yet"
+		counts=$(mktemp)
+		vm_run "debug2:$(cat "$dbg_bz")" "$counts"
+		counts_add "$counts"
+		rm -f "$counts"
+	fi
 	wait "$dbg_pid"
 	echo "check: the debug kernel stage (waited $((SECONDS - t0)) s for it):"
 	sed 's/^/check: debug: /' "$dbg_log"
