@@ -22,6 +22,12 @@
  *	slab_bytes                       growth of the kernel's unreclaimable
  *	                                 slab memory while the routes went in
  *	slab_bytes_per_route             slab_bytes / prefixes
+ *	index_bytes                      memory of the table's two indexes
+ *	index_bytes_per_route            index_bytes / prefixes
+ *
+ * Also /sys/kernel/debug/podnet/table_index_bytes: the memory of every
+ * table's index (podnet_table_index_bytes()), which the slab counter does
+ * not see (large allocations come from the page allocator or vmalloc).
  *
  * The slab figure is read from the global counter after the per-CPU
  * deltas have been folded in (the vmstat worker does that every second):
@@ -304,7 +310,7 @@ static void podnet_bench_free(struct podnet_bench *b)
 static int podnet_bench_run(unsigned int nprefixes, unsigned int nlookups)
 {
 	unsigned int i, half = nprefixes / 2 + 1, l4, l6;
-	u64 hits = 0, slab0, slab1, slab;
+	u64 hits = 0, slab0, slab1, slab, index;
 	s64 ns4, ns6 = 0, ins;
 	struct podnet_bench *b;
 	size_t len;
@@ -334,9 +340,12 @@ static int podnet_bench_run(unsigned int nprefixes, unsigned int nlookups)
 
 	msleep(PODNET_BENCH_SETTLE_MS);
 	slab0 = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+	index = podnet_table_index_bytes();
 	t0 = ktime_get();
 	err = podnet_bench_insert(b, nprefixes);
 	ins = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	/* Other tables may have changed theirs meanwhile: noise, as slab's. */
+	index = max_t(s64, (s64)podnet_table_index_bytes() - (s64)index, 0);
 	if (err)
 		goto err_free;
 	msleep(PODNET_BENCH_SETTLE_MS);
@@ -364,8 +373,13 @@ static int podnet_bench_run(unsigned int nprefixes, unsigned int nlookups)
 	len += scnprintf(podnet_bench_result + len,
 			 sizeof(podnet_bench_result) - len, "slab_bytes %llu\n",
 			 slab);
-	podnet_bench_put(len, "slab_bytes_per_route",
-			 div_u64(slab * 10, nprefixes));
+	len = podnet_bench_put(len, "slab_bytes_per_route",
+			       div_u64(slab * 10, nprefixes));
+	len += scnprintf(podnet_bench_result + len,
+			 sizeof(podnet_bench_result) - len,
+			 "index_bytes %llu\n", index);
+	podnet_bench_put(len, "index_bytes_per_route",
+			 div_u64(index * 10, nprefixes));
 
 err_free:
 	podnet_bench_free(b);
@@ -418,6 +432,15 @@ static const struct file_operations podnet_bench_fops = {
 	.llseek = default_llseek,
 };
 
+static int podnet_index_bytes_get(void *data, u64 *val)
+{
+	*val = podnet_table_index_bytes();
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(podnet_index_bytes_fops, podnet_index_bytes_get,
+			 NULL, "%llu\n");
+
 /**
  * podnet_bench_init - create /sys/kernel/debug/podnet/bench_lookup
  *
@@ -429,6 +452,8 @@ void podnet_bench_init(void)
 	podnet_bench_dir = debugfs_create_dir("podnet", NULL);
 	debugfs_create_file("bench_lookup", 0600, podnet_bench_dir, NULL,
 			    &podnet_bench_fops);
+	debugfs_create_file_unsafe("table_index_bytes", 0400, podnet_bench_dir,
+				   NULL, &podnet_index_bytes_fops);
 }
 
 /**

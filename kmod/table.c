@@ -19,6 +19,15 @@
  * internal node (@peer NULL) with exactly two children, created where two
  * prefixes diverge. Along any path from the root, prefix lengths strictly
  * increase, so a trie is at most 33 or 129 nodes deep.
+ *
+ * A lookup visits about log2(routes) nodes, each a dependent cache miss
+ * once the trie outgrows the CPU's caches. From %PODNET_INDEX_MIN_ROUTES
+ * routes of a family on, the family gets an index: an array of 2^shift
+ * slots, about one per route, on the bits of the address that follow the
+ * root's prefix. A slot holds where the walk of every address in it goes
+ * past those bits, and the longest route it passed on the way, so that a
+ * lookup reads one slot and walks the few nodes below it. Writers keep the
+ * slots a change touches up to date before its nodes can be freed.
  */
 
 #include <linux/bitops.h>
@@ -63,6 +72,43 @@ struct podnet_route {
 };
 
 static_assert(sizeof(struct podnet_route) <= 128);
+
+/**
+ * struct podnet_index_slot - where the lookups of a slot's addresses go
+ * @start: the first node on their path that is at least as deep as the
+ *	   index and lies in the slot, or NULL when the path ends, or leaves
+ *	   the slot, before it
+ * @best: the peer of the longest route on the path above that depth
+ */
+struct podnet_index_slot {
+	struct podnet_route __rcu *start;
+	struct podnet_peer __rcu *best;
+};
+
+/**
+ * struct podnet_table_index - direct access to the middle of a large trie
+ * @key: the root's prefix when the index was built
+ * @base: the root's prefix length (the index's first bit)
+ * @shift: the number of address bits that select a slot
+ * @rcu: for freeing after a grace period
+ * @slot: 2^@shift slots, for the addresses under @key/@base in order
+ *
+ * Rebuilt when the root changes, or when the routes of the family are four
+ * times more or fewer than the slots were made for.
+ */
+struct podnet_table_index {
+	u64 key[2];
+	u8 base;
+	u8 shift;
+	struct rcu_head rcu;
+	struct podnet_index_slot slot[];
+};
+
+#define PODNET_INDEX_MIN_SHIFT	10
+#define PODNET_INDEX_MAX_SHIFT	16
+
+/* Bytes of every index alive (debugfs, benchmark, KUnit). */
+static atomic_long_t podnet_index_bytes = ATOMIC_LONG_INIT(0);
 
 static struct kmem_cache *podnet_route_cache;
 static unsigned int podnet_route_cache_users;
@@ -122,15 +168,55 @@ static void podnet_key_mask(u64 *key, u8 cidr)
 	}
 }
 
-/* Number of leading bits @node's key and @key have in common (0..128). */
-static __always_inline unsigned int
-podnet_common_bits(const struct podnet_route *node, const u64 *key)
+/* Number of leading bits two keys have in common (0..128). */
+static __always_inline unsigned int podnet_key_common(const u64 *a,
+						      const u64 *b)
 {
-	u64 x0 = node->key[0] ^ key[0];
+	u64 x0 = a[0] ^ b[0];
 
 	if (x0)
 		return 64 - fls64(x0);
-	return 128 - fls64(node->key[1] ^ key[1]);
+	return 128 - fls64(a[1] ^ b[1]);
+}
+
+static __always_inline unsigned int
+podnet_common_bits(const struct podnet_route *node, const u64 *key)
+{
+	return podnet_key_common(node->key, key);
+}
+
+/*
+ * Bits @off to @off + @n - 1 of @key, counting from the most significant
+ * (1 <= @n <= 32, @off + @n <= 128).
+ */
+static __always_inline u32 podnet_key_slice(const u64 *key, unsigned int off,
+					    unsigned int n)
+{
+	u64 v;
+
+	if (off >= 64)
+		v = key[1] << (off - 64);
+	else if (off + n <= 64)
+		v = key[0] << off;
+	else
+		v = key[0] << off | key[1] >> (64 - off);
+	return v >> (64 - n);
+}
+
+/* Set bits @off to @off + @n - 1 of @key, zero until now, to @v. */
+static void podnet_key_put_slice(u64 *key, unsigned int off, unsigned int n,
+				 u64 v)
+{
+	unsigned int end = off + n;
+
+	if (end <= 64) {
+		key[0] |= v << (64 - end);
+	} else if (off >= 64) {
+		key[1] |= v << (128 - end);
+	} else {
+		key[0] |= v >> (end - 64);
+		key[1] |= v << (128 - end);
+	}
 }
 
 static __always_inline bool
@@ -153,6 +239,12 @@ static struct podnet_route __rcu **podnet_table_root(struct podnet_table *table,
 						     u8 bits)
 {
 	return bits == 32 ? &table->root4 : &table->root6;
+}
+
+static struct podnet_table_index __rcu **
+podnet_table_index(struct podnet_table *table, u8 bits)
+{
+	return bits == 32 ? &table->index4 : &table->index6;
 }
 
 /* The parent of a non-root @node (whose slot is a parent's bit[]). */
@@ -281,17 +373,19 @@ static bool podnet_route_place(struct podnet_route __rcu **trie,
 }
 
 /*
- * Longest-prefix match of @key: return the peer, and the matching node in
- * *@found when @found is not NULL. Each node's peer is read once, so the
- * peer and node returned belong together even while a writer changes them.
- * @raw: skip the lockdep check of the reader's RCU read lock.
+ * Longest-prefix match of @key from @node down, @best the answer so far:
+ * return the peer, and the matching node in *@found when @found is not NULL
+ * (set only when the answer is a node below @node). Each node's peer is
+ * read once, so the peer and node returned belong together even while a
+ * writer changes them. @raw: skip the lockdep check of the reader's RCU
+ * read lock.
  */
 static __always_inline struct podnet_peer *
-podnet_route_lookup(struct podnet_route __rcu *const *trie, const u64 *key,
-		    u8 bits, struct podnet_route **found, bool raw)
+podnet_route_walk(struct podnet_route *node, const u64 *key, u8 bits,
+		  struct podnet_peer *best, struct podnet_route **found,
+		  bool raw)
 {
-	struct podnet_route *node = podnet_deref_rx(*trie, raw);
-	struct podnet_peer *peer, *best = NULL;
+	struct podnet_peer *peer;
 
 	while (node && podnet_prefix_matches(node, key)) {
 		peer = podnet_deref_rx(node->peer, raw);
@@ -308,6 +402,189 @@ podnet_route_lookup(struct podnet_route __rcu *const *trie, const u64 *key,
 	return best;
 }
 
+/*
+ * The lookup of the packet path: through the family's index when it has
+ * one (a slot, then the nodes below it), else from the root.
+ */
+static __always_inline struct podnet_peer *
+podnet_table_lookup_key(struct podnet_route __rcu *const *trie,
+			struct podnet_table_index __rcu *const *index,
+			const u64 *key, u8 bits)
+{
+	const struct podnet_table_index *idx = podnet_deref_r(*index);
+	const struct podnet_index_slot *slot;
+
+	if (!idx)
+		return podnet_route_walk(podnet_deref_r(*trie), key, bits,
+					 NULL, NULL, false);
+	/* Every route of the family is under the root's prefix. */
+	if (podnet_key_common(idx->key, key) < idx->base)
+		return NULL;
+	slot = &idx->slot[podnet_key_slice(key, idx->base, idx->shift)];
+	return podnet_route_walk(podnet_deref_r(slot->start), key, bits,
+				 podnet_deref_r(slot->best), NULL, false);
+}
+
+/* ------------------------------------------------------------ index ---- */
+
+static size_t podnet_index_size(unsigned int shift)
+{
+	return sizeof(struct podnet_table_index) +
+	       (sizeof(struct podnet_index_slot) << shift);
+}
+
+/*
+ * Fill slots @first to @first + @n - 1 of @idx from the trie under @root.
+ * @skip, when not NULL, counts as no route: a route about to be removed.
+ * A slot's two pointers change one after the other: a reader that reads
+ * them in between gets the answer from before the change or the one from
+ * after it.
+ */
+static void podnet_index_fill(struct podnet_table_index *idx,
+			      struct podnet_route *root, u32 first, u32 n,
+			      const struct podnet_route *skip,
+			      struct mutex *lock)
+{
+	unsigned int depth = idx->base + idx->shift;
+	struct podnet_peer *best, *peer;
+	struct podnet_route *node;
+	u64 key[2];
+	u32 i;
+
+	for (i = first; i - first < n; i++) {
+		key[0] = idx->key[0];
+		key[1] = idx->key[1];
+		podnet_key_put_slice(key, idx->base, idx->shift, i);
+		best = NULL;
+		node = root;
+		while (node && node->cidr < depth) {
+			if (!podnet_prefix_matches(node, key)) {
+				node = NULL;
+				break;
+			}
+			peer = podnet_deref_w(node->peer, lock);
+			if (peer && node != skip)
+				best = peer;
+			node = podnet_deref_w(node->bit[podnet_choose(node,
+								      key)],
+					      lock);
+		}
+		if (node && podnet_common_bits(node, key) < depth)
+			node = NULL;
+		rcu_assign_pointer(idx->slot[i].best, best);
+		rcu_assign_pointer(idx->slot[i].start, node);
+	}
+}
+
+static void podnet_index_free_rcu(struct rcu_head *rcu)
+{
+	struct podnet_table_index *idx;
+
+	idx = container_of(rcu, struct podnet_table_index, rcu);
+	atomic_long_sub(podnet_index_size(idx->shift), &podnet_index_bytes);
+	kvfree(idx);
+}
+
+/* Publish @idx (may be NULL) in *@slot; free the old index after readers. */
+static void podnet_index_replace(struct podnet_table_index __rcu **slot,
+				 struct podnet_table_index *idx,
+				 struct mutex *lock)
+{
+	struct podnet_table_index *old = podnet_deref_w(*slot, lock);
+
+	rcu_assign_pointer(*slot, idx);
+	if (old)
+		call_rcu(&old->rcu, podnet_index_free_rcu);
+}
+
+/*
+ * An index of 2^@shift slots for the trie under @root, or NULL (no memory:
+ * the lookups walk from the root, as for a small table).
+ */
+static struct podnet_table_index *
+podnet_index_build(struct podnet_route *root, unsigned int shift,
+		   const struct podnet_route *skip, struct mutex *lock)
+{
+	struct podnet_table_index *idx;
+
+	idx = kvzalloc(podnet_index_size(shift), GFP_KERNEL | __GFP_NOWARN);
+	if (!idx)
+		return NULL;
+	idx->key[0] = root->key[0];
+	idx->key[1] = root->key[1];
+	idx->base = root->cidr;
+	idx->shift = shift;
+	atomic_long_add(podnet_index_size(shift), &podnet_index_bytes);
+	podnet_index_fill(idx, root, 0, 1U << shift, skip, lock);
+	return idx;
+}
+
+/*
+ * Bring the index of the @bits family up to date after a change under
+ * @key/@cidr: the topmost node added, removed, or whose route changed.
+ * @skip: a route about to be removed, which must not be an answer any more.
+ * Builds, resizes or drops the index as the number of routes asks.
+ */
+static void podnet_index_update(struct podnet_table *table, u8 bits,
+				const u64 *key, u8 cidr,
+				const struct podnet_route *skip,
+				struct mutex *lock)
+{
+	struct podnet_table_index __rcu **slot;
+	struct podnet_table_index *idx, *fresh;
+	struct podnet_route *root;
+	unsigned int n, shift, depth, c;
+
+	slot = podnet_table_index(table, bits);
+	idx = podnet_deref_w(*slot, lock);
+
+	root = podnet_deref_w(*podnet_table_root(table, bits), lock);
+	n = bits == 32 ? table->count - table->count6 : table->count6;
+	if (!root || n < (idx ? PODNET_INDEX_MIN_ROUTES / 2 :
+				PODNET_INDEX_MIN_ROUTES)) {
+		if (idx)
+			podnet_index_replace(slot, NULL, lock);
+		return;
+	}
+	/* About one slot per route, within the bits past the root's prefix. */
+	shift = clamp_t(unsigned int, ilog2(n), PODNET_INDEX_MIN_SHIFT,
+			PODNET_INDEX_MAX_SHIFT);
+	shift = min_t(unsigned int, shift, bits - root->cidr);
+	if (shift < PODNET_INDEX_MIN_SHIFT) {
+		if (idx)
+			podnet_index_replace(slot, NULL, lock);
+		return;
+	}
+	if (!idx || idx->base != root->cidr || idx->key[0] != root->key[0] ||
+	    idx->key[1] != root->key[1] || shift >= idx->shift + 2 ||
+	    shift + 2 <= idx->shift) {
+		fresh = podnet_index_build(root, shift, skip, lock);
+		podnet_index_replace(slot, fresh, lock);
+		return;
+	}
+	/* The slots under @key/@cidr: all of them from the root's depth up. */
+	depth = idx->base + idx->shift;
+	c = clamp_t(unsigned int, cidr, idx->base, depth);
+	if (c == idx->base) {
+		podnet_index_fill(idx, root, 0, 1U << idx->shift, skip, lock);
+		return;
+	}
+	podnet_index_fill(idx, root,
+			  podnet_key_slice(key, idx->base, c - idx->base) <<
+			  (depth - c), 1U << (depth - c), skip, lock);
+}
+
+/**
+ * podnet_table_index_bytes - memory of the tables' indexes
+ *
+ * Return: the bytes that every table's index holds, all devices together.
+ */
+unsigned long podnet_table_index_bytes(void)
+{
+	return atomic_long_read(&podnet_index_bytes);
+}
+EXPORT_SYMBOL_IF_KUNIT(podnet_table_index_bytes);
+
 static void podnet_route_link_peer(struct podnet_table *table,
 				   struct podnet_route *node,
 				   struct podnet_peer *peer)
@@ -315,6 +592,7 @@ static void podnet_route_link_peer(struct podnet_table *table,
 	list_add_tail(&node->peer_list, &peer->routes);
 	peer->nr_routes++;
 	table->count++;
+	table->count6 += node->bits == 128;
 }
 
 static int podnet_route_add(struct podnet_table *table, u8 bits,
@@ -337,10 +615,13 @@ static int podnet_route_add(struct podnet_table *table, u8 bits,
 			list_del(&node->peer_list);
 			old->nr_routes--;
 			table->count--;
+			table->count6 -= bits == 128;
 		}
 		/* An internal node becomes a route, or a route moves. */
 		rcu_assign_pointer(node->peer, peer);
 		podnet_route_link_peer(table, node, peer);
+		podnet_index_update(table, bits, node->key, node->cidr, NULL,
+				    lock);
 		return 0;
 	}
 
@@ -354,6 +635,7 @@ static int podnet_route_add(struct podnet_table *table, u8 bits,
 		down = podnet_deref_w(*trie, lock);
 		if (!down) {
 			podnet_route_connect(trie, 2, newnode);
+			mid = newnode;
 			goto linked;
 		}
 	} else {
@@ -361,6 +643,7 @@ static int podnet_route_add(struct podnet_table *table, u8 bits,
 		down = podnet_deref_w(node->bit[bit], lock);
 		if (!down) {
 			podnet_route_connect(&node->bit[bit], bit, newnode);
+			mid = newnode;
 			goto linked;
 		}
 	}
@@ -392,10 +675,15 @@ static int podnet_route_add(struct podnet_table *table, u8 bits,
 
 linked:
 	podnet_route_link_peer(table, newnode, peer);
+	/* @mid: the topmost node added. */
+	podnet_index_update(table, bits, mid->key, mid->cidr, NULL, lock);
 	return 0;
 }
 
-/* Splice @node, which has at most one child, out of its trie. */
+/*
+ * Splice @node, which has at most one child, out of its trie. The caller
+ * frees it once no index slot points to it any more.
+ */
 static void podnet_route_splice(struct podnet_route *node,
 				struct podnet_route *child)
 {
@@ -406,7 +694,6 @@ static void podnet_route_splice(struct podnet_route *node,
 		child->parent_bit_packed = node->parent_bit_packed;
 	/* @child, if any, is already visible to readers. */
 	RCU_INIT_POINTER(*slot, child);
-	call_rcu(&node->rcu, podnet_route_free_rcu);
 }
 
 /* Remove the route @node; free it, and its parent if that becomes useless. */
@@ -414,12 +701,21 @@ static void podnet_route_del(struct podnet_table *table,
 			     struct podnet_route *node, struct mutex *lock)
 {
 	struct podnet_peer *peer = podnet_deref_w(node->peer, lock);
-	struct podnet_route *child, *parent;
+	struct podnet_route *child, *parent, *top;
 	unsigned long packed;
+
+	/*
+	 * The index stops answering with this route first: a reader gets
+	 * it or the route above it, never nothing.
+	 */
+	if (rcu_access_pointer(*podnet_table_index(table, node->bits)))
+		podnet_index_update(table, node->bits, node->key, node->cidr,
+				    node, lock);
 
 	list_del(&node->peer_list);
 	peer->nr_routes--;
 	table->count--;
+	table->count6 -= node->bits == 128;
 	RCU_INIT_POINTER(node->peer, NULL);
 
 	/* With two children, it stays as an internal node. */
@@ -433,15 +729,23 @@ static void podnet_route_del(struct podnet_table *table,
 	packed = node->parent_bit_packed;
 	parent = (packed & 2) ? NULL : podnet_route_parent(node);
 	podnet_route_splice(node, child);
+	top = node;
 
 	/*
 	 * A leaf is gone: an internal parent is left with a single child,
 	 * and goes too.
 	 */
-	if (child || !parent || rcu_access_pointer(parent->peer))
-		return;
-	podnet_route_splice(parent,
-			    podnet_deref_w(parent->bit[!(packed & 1)], lock));
+	if (!child && parent && !rcu_access_pointer(parent->peer)) {
+		podnet_route_splice(parent,
+				    podnet_deref_w(parent->bit[!(packed & 1)],
+						   lock));
+		top = parent;
+	}
+	podnet_index_update(table, node->bits, top->key, top->cidr, NULL,
+			    lock);
+	call_rcu(&node->rcu, podnet_route_free_rcu);
+	if (top != node)
+		call_rcu(&top->rcu, podnet_route_free_rcu);
 }
 
 /*
@@ -518,7 +822,10 @@ void podnet_table_setup(struct podnet_table *table)
 {
 	RCU_INIT_POINTER(table->root4, NULL);
 	RCU_INIT_POINTER(table->root6, NULL);
+	RCU_INIT_POINTER(table->index4, NULL);
+	RCU_INIT_POINTER(table->index6, NULL);
 	table->count = 0;
+	table->count6 = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_setup);
 
@@ -552,9 +859,12 @@ static void podnet_table_free_root(struct podnet_route __rcu **slot,
  */
 void podnet_table_free(struct podnet_table *table, struct mutex *lock)
 {
+	podnet_index_replace(&table->index4, NULL, lock);
+	podnet_index_replace(&table->index6, NULL, lock);
 	podnet_table_free_root(&table->root4, lock);
 	podnet_table_free_root(&table->root6, lock);
 	table->count = 0;
+	table->count6 = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_free);
 
@@ -573,7 +883,8 @@ static void podnet_table_move_root(struct podnet_route __rcu **to,
  * @staged: a table filled while @table stayed live; gets @table's routes
  * @lock: the lock serializing the table's writers, held
  *
- * Each lookup reads one family's root, so every reader sees either all the
+ * Each lookup reads one family's index, or its root when there is no
+ * index, and goes on with what it read: every reader sees either all the
  * old routes of that family or all the new ones, never a mix. Afterwards
  * @staged holds the old routes: free them with podnet_table_free().
  */
@@ -582,7 +893,9 @@ void podnet_table_swap(struct podnet_table *table,
 {
 	struct podnet_route *old4 = podnet_deref_w(table->root4, lock);
 	struct podnet_route *old6 = podnet_deref_w(table->root6, lock);
-	unsigned int count = table->count;
+	struct podnet_table_index *idx4 = podnet_deref_w(table->index4, lock);
+	struct podnet_table_index *idx6 = podnet_deref_w(table->index6, lock);
+	unsigned int count = table->count, count6 = table->count6;
 
 	podnet_table_move_root(&table->root4,
 			       podnet_deref_w(staged->root4, lock));
@@ -590,8 +903,14 @@ void podnet_table_swap(struct podnet_table *table,
 			       podnet_deref_w(staged->root6, lock));
 	podnet_table_move_root(&staged->root4, old4);
 	podnet_table_move_root(&staged->root6, old6);
+	rcu_assign_pointer(table->index4, podnet_deref_w(staged->index4, lock));
+	rcu_assign_pointer(table->index6, podnet_deref_w(staged->index6, lock));
+	RCU_INIT_POINTER(staged->index4, idx4);
+	RCU_INIT_POINTER(staged->index6, idx6);
 	table->count = staged->count;
+	table->count6 = staged->count6;
 	staged->count = count;
+	staged->count6 = count6;
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_swap);
 
@@ -690,7 +1009,7 @@ struct podnet_peer *podnet_table_lookup4(const struct podnet_table *table,
 {
 	u64 key[2] = { (u64)be32_to_cpu(addr) << 32, 0 };
 
-	return podnet_route_lookup(&table->root4, key, 32, NULL, false);
+	return podnet_table_lookup_key(&table->root4, &table->index4, key, 32);
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_lookup4);
 
@@ -710,7 +1029,7 @@ struct podnet_peer *podnet_table_lookup6(const struct podnet_table *table,
 	u64 key[2];
 
 	podnet_key_from_in6(addr, key);
-	return podnet_route_lookup(&table->root6, key, 128, NULL, false);
+	return podnet_table_lookup_key(&table->root6, &table->index6, key, 128);
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_lookup6);
 
@@ -737,9 +1056,13 @@ struct podnet_peer *podnet_table_match(const struct podnet_table *table,
 	bits = podnet_key_from_addr(addr, key);
 	if (!bits)
 		return NULL;
-	/* Readers and writers (route get, under the lock) call this. */
-	peer = podnet_route_lookup(bits == 32 ? &table->root4 : &table->root6,
-				   key, bits, &node, true);
+	/*
+	 * Readers and writers (route get, under the lock) call this. It
+	 * walks from the root: the index has no node for routes above it.
+	 */
+	peer = podnet_route_walk(bits == 32 ? podnet_deref_x(table->root4) :
+					      podnet_deref_x(table->root6),
+				 key, bits, NULL, &node, true);
 	if (!peer)
 		return NULL;
 	if (prefix)

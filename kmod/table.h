@@ -19,18 +19,28 @@
 
 struct podnet_peer;
 struct podnet_route;
+struct podnet_table_index;
 
 /**
  * struct podnet_table - a PodCIDR table
  * @root4: root of the IPv4 trie
  * @root6: root of the IPv6 trie
+ * @index4: the IPv4 trie's index, from %PODNET_INDEX_MIN_ROUTES routes on
+ * @index6: the IPv6 trie's index, likewise
  * @count: number of routes, both families
+ * @count6: number of IPv6 routes
  */
 struct podnet_table {
 	struct podnet_route __rcu *root4;
 	struct podnet_route __rcu *root6;
+	struct podnet_table_index __rcu *index4;
+	struct podnet_table_index __rcu *index6;
 	unsigned int count;
+	unsigned int count6;
 };
+
+/* A family's trie gets an index from this many routes on. */
+#define PODNET_INDEX_MIN_ROUTES	1024
 
 /* Flags of podnet_table_insert(). */
 #define PODNET_TABLE_REPLACE	BIT(0)	/* move an existing prefix to @peer */
@@ -62,6 +72,8 @@ struct podnet_peer *podnet_table_match(const struct podnet_table *table,
 				       struct podnet_addr *prefix, u8 *len);
 struct podnet_peer *podnet_table_find(const struct podnet_table *table,
 				      const struct podnet_addr *prefix, u8 len);
+
+unsigned long podnet_table_index_bytes(void);
 
 void podnet_route_prefix(const struct podnet_route *route,
 			 struct podnet_addr *prefix, u8 *len);

@@ -518,12 +518,13 @@ lookup_measure()
 		# shellcheck disable=SC2086 # two numbers
 		out2=$("$BENCH_TABLE_BIN" $LOOKUP)
 		note "bench-table $LOOKUP (user space, emulated): $(tr '\n' ' ' <<< "$out2")"
-		for v in ns_per_lookup nodes_per_lookup nodes_per_route node_bytes_per_route; do
+		for v in ns_per_lookup nodes_per_lookup nodes_per_route node_bytes_per_route \
+			 index_bytes_per_route; do
 			record "lookup_$v" emulated 1 "$(awk -v k="$v" '$1 == k { print $2 }' <<< "$out2")" ""
 		done
 	fi
 	for v in ns_per_lookup ns_per_lookup4 ns_per_lookup6 ns_per_insert \
-		 slab_bytes_per_route prefixes; do
+		 slab_bytes_per_route index_bytes_per_route prefixes; do
 		record "lookup_$v" kernel 1 "$(awk -v k="$v" '$1 == k { print $2 }' <<< "$out")" ""
 	done
 }
@@ -569,7 +570,8 @@ slab_objects() { cut -d' ' -f1 "/sys/kernel/slab/$1/objects" 2>/dev/null; }
 
 mem_measure()
 {
-	local ns="pn-mem-$PN_SUFFIX" f=$PN_TMP/mem.txt b0 b1 o0 o1 n
+	local ns="pn-mem-$PN_SUFFIX" f=$PN_TMP/mem.txt b0 b1 o0 o1 i0 i1 n
+	local idx=/sys/kernel/debug/podnet/table_index_bytes
 
 	ns_add "$ns" || { tap_fail "memory: namespace"; return 1; }
 	if ! dummy_underlay "$ns" ||
@@ -585,16 +587,25 @@ mem_measure()
 		return 1
 	fi
 	o0=$(slab_objects podnet_route)
+	if ! i0=$(cat "$idx"); then
+		tap_fail "memory: cannot read $idx"
+		ip netns del "$ns"
+		return 1
+	fi
 	pnctl "$ns" sync dev pn0 "$f" || { tap_fail "memory: sync"; ip netns del "$ns"; return 1; }
 	b1=$(slab_bytes podnet_route)
 	o1=$(slab_objects podnet_route)
+	i1=$(cat "$idx")
 	n=$(route_count "$ns")
+	note "table index: $i0 -> $i1 bytes"
 	note "podnet_route cache: $b0 -> $b1 bytes, $o0 -> $o1 objects," \
 		"object_size $(cat /sys/kernel/slab/podnet_route/object_size)," \
 		"slab_size $(cat /sys/kernel/slab/podnet_route/slab_size), $n routes" \
 		"(aliases: $(readlink /sys/kernel/slab/podnet_route || echo none))"
 	record mem_bytes_per_route podnet_route 1 \
 		"$(awk -v a="$b0" -v b="$b1" -v n="$n" 'BEGIN { if (n > 0) printf "%.1f", (b - a) / n }')" bytes
+	record mem_index_bytes_per_route podnet_route 1 \
+		"$(awk -v a="$i0" -v b="$i1" -v n="$n" 'BEGIN { if (n > 0) printf "%.1f", (b - a) / n }')" bytes
 	record mem_nodes_per_route podnet_route 1 \
 		"$(awk -v a="$o0" -v b="$o1" -v n="$n" 'BEGIN { if (n > 0 && b != "") printf "%.3f", (b - a) / n }')" nodes
 	ip netns del "$ns"

@@ -53,6 +53,21 @@ typedef u64 u64_stats_t;
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
+#define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define clamp_t(t, v, lo, hi) min_t(t, max_t(t, v, lo), hi)
+#define ilog2(n) (63 - __builtin_clzll(n))
+#define __GFP_NOWARN 0
+#define kvzalloc(size, gfp) calloc(1, size)
+#define kvfree(p) free(p)
+
+/* The index's byte counter: one thread. */
+typedef struct {
+	long counter;
+} atomic_long_t;
+#define ATOMIC_LONG_INIT(v) { (v) }
+#define atomic_long_add(v, a) ((a)->counter += (v))
+#define atomic_long_sub(v, a) ((a)->counter -= (v))
+#define atomic_long_read(a) ((a)->counter)
 #define be32_to_cpu(x) ntohl(x)
 #define cpu_to_be32(x) htonl(x)
 
@@ -184,10 +199,23 @@ struct u64_stats_sync {
 
 #include "../kmod/table.c"
 
-/* Nodes a lookup of @key visits (podnet_route_lookup()'s walk). */
-static unsigned int visits(struct podnet_route *node, const u64 *key, u8 bits)
+/*
+ * Nodes a lookup of @key visits (podnet_table_lookup_key()'s walk), the
+ * index's slot counted as one.
+ */
+static unsigned int visits(struct podnet_route *node,
+			   const struct podnet_table_index *idx,
+			   const u64 *key, u8 bits)
 {
 	unsigned int n = 0;
+
+	if (idx) {
+		if (podnet_key_common(idx->key, key) < idx->base)
+			return 0;
+		node = idx->slot[podnet_key_slice(key, idx->base,
+						  idx->shift)].start;
+		n = 1;
+	}
 
 	while (node && podnet_prefix_matches(node, key)) {
 		n++;
@@ -393,7 +421,8 @@ int main(int argc, char **argv)
 		u64 key4[2] = { (u64)ntohl(addr4[i]) << 32, 0 }, key6[2];
 
 		podnet_key_from_in6(&addr6[i], key6);
-		k += visits(table.root4, key4, 32) + visits(table.root6, key6, 128);
+		k += visits(table.root4, table.index4, key4, 32) +
+		     visits(table.root6, table.index6, key6, 128);
 	}
 	printf("nodes_per_lookup %.1f\n", (double)k / (2 * NADDRS));
 	printf("prefixes %u\nprefixes4 %u\nprefixes6 %u\nlookups %u\nhits %lu\n",
@@ -405,6 +434,9 @@ int main(int argc, char **argv)
 	       sizeof(struct podnet_route), nodes, (double)nodes / (n4 + n6));
 	printf("node_bytes_per_route %.1f\n",
 	       (double)nodes * sizeof(struct podnet_route) / (n4 + n6));
+	printf("index_bytes %lu\nindex_bytes_per_route %.1f\n",
+	       podnet_table_index_bytes(),
+	       (double)podnet_table_index_bytes() / (n4 + n6));
 	mutex_lock(&lock);
 	podnet_table_free(&table, &lock);
 	podnet_table_exit();

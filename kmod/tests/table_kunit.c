@@ -215,8 +215,11 @@ static void pt_expect_empty(struct kunit *test)
 	struct podnet_table *table = pt_table(test);
 
 	KUNIT_EXPECT_EQ(test, table->count, 0);
+	KUNIT_EXPECT_EQ(test, table->count6, 0);
 	KUNIT_EXPECT_NULL(test, rcu_access_pointer(table->root4));
 	KUNIT_EXPECT_NULL(test, rcu_access_pointer(table->root6));
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(table->index4));
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(table->index6));
 }
 
 /* Collects what podnet_table_walk_peer() passes; stops at @stop. */
@@ -825,6 +828,105 @@ static void podnet_table_test_swap(struct kunit *test)
 	pt_expect_routes(test, b, 0);
 }
 
+/* Insert @n prefixes: @fmt formatted with 0 to @n - 1, each /@len. */
+static void pt_insert_many(struct kunit *test, const char *fmt,
+			   unsigned int n, u8 len, struct podnet_peer *peer)
+{
+	char buf[48];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), fmt, i >> 8, i & 255);
+		KUNIT_ASSERT_EQ_MSG(test, pt_insert(test, buf, len, peer), 0,
+				    "insert %s/%u", buf, len);
+	}
+}
+
+/*
+ * The index of a large family: built from PODNET_INDEX_MIN_ROUTES routes
+ * on, rebuilt when the root changes (a route above it), right after every
+ * change that its slots see (a shorter route above a slot, replaced,
+ * removed), dropped when the routes are few again, and its memory back.
+ */
+static void podnet_table_test_index(struct kunit *test)
+{
+	struct podnet_peer *a = pt_peer(test), *b = pt_peer(test);
+	struct podnet_peer *c = pt_peer(test), *d = pt_peer(test);
+	struct podnet_peer *e = pt_peer(test);
+	unsigned long bytes = podnet_table_index_bytes();
+	struct podnet_table *table = pt_table(test);
+
+	/* 10.0.0.0/24 to 10.7.255.0/24: the root is 10.0.0.0/13. */
+	pt_insert_many(test, "10.%u.%u.0", 2048, 24, a);
+	KUNIT_EXPECT_NOT_NULL(test, rcu_access_pointer(table->index4));
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(table->index6));
+	KUNIT_EXPECT_GT(test, podnet_table_index_bytes(), bytes);
+	pt_expect_lookup(test, "10.1.2.3", a);
+	pt_expect_lookup(test, "10.7.255.254", a);
+	pt_expect_lookup(test, "10.8.0.1", NULL);
+	pt_expect_lookup(test, "11.1.2.3", NULL);
+
+	/* Outside the root, then above it: new roots. */
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "10.8.0.0", 16, b), 0);
+	pt_expect_lookup(test, "10.8.0.1", b);
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "10.0.0.0", 8, c), 0);
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "0.0.0.0", 0, d), 0);
+	/* So that 10.0.0.0/8 has two children, and stays as a node. */
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "10.200.0.0", 16, e), 0);
+	/* Deeper than the slots. */
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "10.3.3.16", 28, b), 0);
+	pt_expect_lookup(test, "10.1.2.3", a);
+	pt_expect_lookup(test, "10.8.0.1", b);
+	pt_expect_lookup(test, "10.100.0.1", c);
+	pt_expect_lookup(test, "10.200.0.1", e);
+	pt_expect_lookup(test, "11.0.0.1", d);
+	pt_expect_lookup(test, "10.3.3.17", b);
+	pt_expect_lookup(test, "10.3.3.1", a);
+
+	/* A slot's own route goes: the one above answers. */
+	KUNIT_EXPECT_EQ(test, pt_remove(test, "10.1.2.0", 24), 0);
+	pt_expect_lookup(test, "10.1.2.3", c);
+	pt_expect_match(test, "10.1.2.3", c, "10.0.0.0/8");
+	pt_expect_match(test, "10.1.3.4", a, "10.1.3.0/24");
+	/* The route above changes peer, then goes. */
+	KUNIT_EXPECT_EQ(test, pt_insert_flags(test, "10.0.0.0", 8, b,
+					      PODNET_TABLE_REPLACE), 0);
+	pt_expect_lookup(test, "10.1.2.3", b);
+	pt_expect_lookup(test, "10.100.0.1", b);
+	KUNIT_EXPECT_EQ(test, pt_remove(test, "10.0.0.0", 8), 0);
+	pt_expect_lookup(test, "10.1.2.3", d);
+	pt_expect_lookup(test, "10.100.0.1", d);
+	KUNIT_EXPECT_EQ(test, pt_remove(test, "0.0.0.0", 0), 0);
+	pt_expect_lookup(test, "10.1.2.3", NULL);
+	pt_expect_lookup(test, "11.0.0.1", NULL);
+	pt_expect_lookup(test, "10.1.3.4", a);
+	pt_expect_lookup(test, "10.3.3.17", b);
+
+	/* IPv6 side by side: /64s under fd00::/48, and a /56 next to them. */
+	pt_insert_many(test, "fd00:0:0:%x%02x::", 1100, 64, a);
+	KUNIT_ASSERT_EQ(test, pt_insert(test, "fd00:0:0:500::", 56, c), 0);
+	KUNIT_EXPECT_NOT_NULL(test, rcu_access_pointer(table->index6));
+	pt_expect_lookup(test, "fd00:0:0:401::1", a);
+	pt_expect_lookup(test, "fd00:0:0:44b::1", a);
+	pt_expect_lookup(test, "fd00:0:0:44c::1", NULL);
+	pt_expect_lookup(test, "fd00:0:0:5ff::1", c);
+	pt_expect_lookup(test, "fd00:0:1::1", NULL);
+	pt_expect_lookup(test, "10.1.3.4", a);
+
+	/* Few routes again: no index, and its memory is back. */
+	pt_remove_by_peer(test, a);
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(table->index4));
+	KUNIT_EXPECT_NULL(test, rcu_access_pointer(table->index6));
+	pt_expect_lookup(test, "10.8.0.1", b);
+	pt_expect_lookup(test, "fd00:0:0:5ff::1", c);
+	pt_remove_by_peer(test, b);
+	pt_remove_by_peer(test, c);
+	pt_remove_by_peer(test, e);
+	pt_expect_empty(test);
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, podnet_table_index_bytes(), bytes);
+}
+
 /* @a with the bits past the first @len cleared. */
 static struct podnet_addr pt_trim(const struct podnet_addr *a,
 				  unsigned int len)
@@ -1360,7 +1462,7 @@ static int rt_walk_fn(void *ctx, const struct podnet_addr *prefix, u8 len)
 static void podnet_table_test_random(struct kunit *test)
 {
 	unsigned int i, p, removed = 0;
-	unsigned long skip;
+	unsigned long skip, bytes;
 	struct podnet_addr a;
 	struct rt_family *f;
 	struct rt_walk walk;
@@ -1375,6 +1477,7 @@ static void podnet_table_test_random(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, order);
 	c->test = test;
 	c->pt = test->priv;
+	bytes = podnet_table_index_bytes();
 	kunit_info(test, "seed 0x%llx", RT_SEED);
 	prandom_seed_state(&c->rnd, RT_SEED);
 	for (p = 0; p < RT_PEERS; p++)
@@ -1388,6 +1491,9 @@ static void podnet_table_test_random(struct kunit *test)
 	rt_fill_family(c, &c->fam[0]);
 	rt_fill_family(c, &c->fam[1]);
 	rt_expect_peers(c);
+	/* Both families are large enough for an index. */
+	KUNIT_EXPECT_NOT_NULL(test, rcu_access_pointer(c->pt->table.index4));
+	KUNIT_EXPECT_NOT_NULL(test, rcu_access_pointer(c->pt->table.index6));
 	rt_check(c, RT_LOOKUPS);
 	kunit_info(test,
 		   "%lu lookups compared: %lu matched, %lu of them a prefix inside another",
@@ -1460,6 +1566,9 @@ static void podnet_table_test_random(struct kunit *test)
 	pt_expect_empty(test);
 	for (p = 0; p < RT_PEERS; p++)
 		pt_expect_routes(test, c->peers[p], 0);
+	/* The indexes' memory is back once readers are done. */
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, podnet_table_index_bytes(), bytes);
 }
 
 static struct kunit_case podnet_table_test_cases[] = {
@@ -1477,6 +1586,7 @@ static struct kunit_case podnet_table_test_cases[] = {
 	KUNIT_CASE(podnet_table_test_free),
 	KUNIT_CASE(podnet_table_test_swap),
 	KUNIT_CASE(podnet_table_test_chain),
+	KUNIT_CASE(podnet_table_test_index),
 	KUNIT_CASE_SLOW(podnet_table_test_random),
 	{}
 };
