@@ -285,8 +285,12 @@ if [ -n "$dbg_pid" ]; then
 		rm -f "$counts"
 	fi
 	wait "$dbg_pid"
-	echo "check: the debug kernel stage (waited $((SECONDS - t0)) s for it):"
-	sed 's/^/check: debug: /' "$dbg_log"
+	echo "check: the debug kernel stage (waited $((SECONDS - t0)) s for it;" \
+		"its passing test lines are in results/debug-stage.log):"
+	# the build's and vm.sh's lines, each script's totals, what failed;
+	# not every "ok"
+	awk '/^[# ]*not ok / || /^# [a-z0-9_]+\.sh: [0-9]/ || /^# Totals/ ||
+	     !/^(#|ok |TAP version)/ { print "check: debug: " $0 }' "$dbg_log"
 elif [ "${CHECK_DEBUG:-1}" = 1 ]; then
 	debug_stage "$dbg_counts"
 fi
