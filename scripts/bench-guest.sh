@@ -42,13 +42,15 @@
 #	BENCH_ROUNDS         rounds of the variants (3; smoke 1)
 #	BENCH_VARIANTS       which variants (all of the above)
 #	BENCH_SCALE          route counts (1 1000 10000 100000; smoke 1 100 1000)
-#	BENCH_SCALE_ROUNDS   rounds of the route scale (2; smoke 1)
+#	BENCH_SCALE_ROUNDS   rounds of the route scale (3; smoke 1): the median
+#	                     is taken, one round can be off by 1.6x on a busy host
 #	BENCH_LOOKUP         "PREFIXES LOOKUPS" (100000 4000000; smoke 10000 100000)
 #	BENCH_MEM_ROUTES     routes for the memory figure (100000; smoke 1000)
 #	BENCH_CP_ROUTES      node routes for the control plane (10000; smoke 1000)
 #	BENCH_CP_ROUNDS      rounds of the control plane measures (3; smoke 1)
 #	BENCH_PERF="NAME..." also record perf profiles (perf-NAME.txt): of a
 #	                     variant's 1-stream TCP test (NAME: the variant),
+#	                     of the route scale's with N routes (routes-N),
 #	                     of the control plane's podnetctl -batch (cp)
 
 set -u
@@ -70,7 +72,7 @@ else
 	T=${BENCH_TIME:-10}
 	ROUNDS=${BENCH_ROUNDS:-3}
 	SCALE=${BENCH_SCALE:-1 1000 10000 100000}
-	SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-2}
+	SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-3}
 	LOOKUP=${BENCH_LOOKUP:-100000 4000000}
 	MEM_ROUTES=${BENCH_MEM_ROUTES:-100000}
 	CP_ROUTES=${BENCH_CP_ROUTES:-10000}
@@ -339,7 +341,7 @@ latency()
 	record "${3:-}rtt_p99_us" "$1" "$2" "$p99" us
 }
 
-# want_perf NAME: BENCH_PERF names NAME (a variant, or "cp")
+# want_perf NAME: BENCH_PERF names NAME (a variant, routes-N, or "cp")
 want_perf() { [[ " ${BENCH_PERF:-} " == *" $1 "* ]]; }
 
 # perf_report NAME: perf.data to $OUT/perf-NAME.txt (by symbol, and the
@@ -490,6 +492,9 @@ scale_measure()
 			fi
 			tput "routes-$n" "$r" 1 scale_tcp1_mbps
 			latency "routes-$n" "$r" scale_
+			if [ "$r" = 1 ] && want_perf "routes-$n"; then
+				perf_profile "routes-$n"
+			fi
 		done
 		podnet_down
 	done

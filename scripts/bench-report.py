@@ -213,17 +213,22 @@ class Report:
         if sizes:
             w("Route scale: podnet-vxlan with N routes on both nodes")
             w("")
-            w("%-10s %13s %13s %13s %13s" % ("routes", "TCP 1 stream",
-                                            "x 1 route", "RTT p50", "RTT p99"))
-            w("%-10s %13s %13s %13s %13s" % ("", "Mbit/s", "", "us", "us"))
+            w("%-10s %13s %13s %13s %13s %13s" % (
+                "routes", "TCP 1 stream", "x 1 route", "RTT p50", "RTT p99",
+                "TCP spread"))
+            w("%-10s %13s %13s %13s %13s %13s" % ("", "Mbit/s", "", "us",
+                                                  "us", "max / min"))
             base = g(("scale_tcp1_mbps", "routes-%d" % sizes[0]))
             for n in sizes:
                 t = g(("scale_tcp1_mbps", "routes-%d" % n))
-                w("%-10s %13s %13s %13s %13s" % (
+                xs = self.samples.get(("scale_tcp1_mbps", "routes-%d" % n), [])
+                w("%-10s %13s %13s %13s %13s %13s" % (
                     "{:,}".format(n), fmt(t, "%.0f"),
                     fmt(ratio(t, base), "%.2f"),
                     fmt(g(("scale_rtt_p50_us", "routes-%d" % n))),
-                    fmt(g(("scale_rtt_p99_us", "routes-%d" % n)))))
+                    fmt(g(("scale_rtt_p99_us", "routes-%d" % n))),
+                    fmt(max(xs) / min(xs), "%.2f")
+                    if xs and min(xs) > 0 else "-"))
             w("")
         w("Table (kmod/bench.c, /sys/kernel/debug/podnet/bench_lookup)")
         w("")
