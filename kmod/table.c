@@ -403,6 +403,18 @@ podnet_route_walk(struct podnet_route *node, const u64 *key, u8 bits,
 }
 
 /*
+ * The slot of @idx that holds @key, or NULL when @key is outside the root's
+ * prefix (every route of the family is under it: no match).
+ */
+static __always_inline const struct podnet_index_slot *
+podnet_index_slot(const struct podnet_table_index *idx, const u64 *key)
+{
+	if (podnet_key_common(idx->key, key) < idx->base)
+		return NULL;
+	return &idx->slot[podnet_key_slice(key, idx->base, idx->shift)];
+}
+
+/*
  * The lookup of the packet path: through the family's index when it has
  * one (a slot, then the nodes below it), else from the root.
  */
@@ -417,10 +429,9 @@ podnet_table_lookup_key(struct podnet_route __rcu *const *trie,
 	if (!idx)
 		return podnet_route_walk(podnet_deref_r(*trie), key, bits,
 					 NULL, NULL, false);
-	/* Every route of the family is under the root's prefix. */
-	if (podnet_key_common(idx->key, key) < idx->base)
+	slot = podnet_index_slot(idx, key);
+	if (!slot)
 		return NULL;
-	slot = &idx->slot[podnet_key_slice(key, idx->base, idx->shift)];
 	return podnet_route_walk(podnet_deref_r(slot->start), key, bits,
 				 podnet_deref_r(slot->best), NULL, false);
 }
@@ -534,23 +545,20 @@ static void podnet_index_update(struct podnet_table *table, u8 bits,
 	struct podnet_table_index *idx, *fresh;
 	struct podnet_route *root;
 	unsigned int n, shift, depth, c;
+	u32 first;
 
 	slot = podnet_table_index(table, bits);
 	idx = podnet_deref_w(*slot, lock);
 
 	root = podnet_deref_w(*podnet_table_root(table, bits), lock);
 	n = bits == 32 ? table->count - table->count6 : table->count6;
-	if (!root || n < (idx ? PODNET_INDEX_MIN_ROUTES / 2 :
-				PODNET_INDEX_MIN_ROUTES)) {
-		if (idx)
-			podnet_index_replace(slot, NULL, lock);
-		return;
-	}
 	/* About one slot per route, within the bits past the root's prefix. */
-	shift = clamp_t(unsigned int, ilog2(n), PODNET_INDEX_MIN_SHIFT,
+	shift = clamp_t(unsigned int, ilog2(n | 1), PODNET_INDEX_MIN_SHIFT,
 			PODNET_INDEX_MAX_SHIFT);
-	shift = min_t(unsigned int, shift, bits - root->cidr);
-	if (shift < PODNET_INDEX_MIN_SHIFT) {
+	if (root)
+		shift = min_t(unsigned int, shift, bits - root->cidr);
+	if (!root || shift < PODNET_INDEX_MIN_SHIFT ||
+	    n < (idx ? PODNET_INDEX_MIN_ROUTES / 2 : PODNET_INDEX_MIN_ROUTES)) {
 		if (idx)
 			podnet_index_replace(slot, NULL, lock);
 		return;
@@ -565,13 +573,9 @@ static void podnet_index_update(struct podnet_table *table, u8 bits,
 	/* The slots under @key/@cidr: all of them from the root's depth up. */
 	depth = idx->base + idx->shift;
 	c = clamp_t(unsigned int, cidr, idx->base, depth);
-	if (c == idx->base) {
-		podnet_index_fill(idx, root, 0, 1U << idx->shift, skip, lock);
-		return;
-	}
-	podnet_index_fill(idx, root,
-			  podnet_key_slice(key, idx->base, c - idx->base) <<
-			  (depth - c), 1U << (depth - c), skip, lock);
+	first = c == idx->base ? 0 :
+		podnet_key_slice(key, idx->base, c - idx->base) << (depth - c);
+	podnet_index_fill(idx, root, first, 1U << (depth - c), skip, lock);
 }
 
 /**
@@ -595,6 +599,16 @@ static void podnet_route_link_peer(struct podnet_table *table,
 	table->count6 += node->bits == 128;
 }
 
+static void podnet_route_unlink_peer(struct podnet_table *table,
+				     struct podnet_route *node,
+				     struct podnet_peer *peer)
+{
+	list_del(&node->peer_list);
+	peer->nr_routes--;
+	table->count--;
+	table->count6 -= node->bits == 128;
+}
+
 static int podnet_route_add(struct podnet_table *table, u8 bits,
 			    const u64 *key, u8 cidr, struct podnet_peer *peer,
 			    u32 flags, struct mutex *lock)
@@ -612,10 +626,7 @@ static int podnet_route_add(struct podnet_table *table, u8 bits,
 				return -EEXIST;
 			if (old == peer)
 				return 0;
-			list_del(&node->peer_list);
-			old->nr_routes--;
-			table->count--;
-			table->count6 -= bits == 128;
+			podnet_route_unlink_peer(table, node, old);
 		}
 		/* An internal node becomes a route, or a route moves. */
 		rcu_assign_pointer(node->peer, peer);
@@ -708,14 +719,9 @@ static void podnet_route_del(struct podnet_table *table,
 	 * The index stops answering with this route first: a reader gets
 	 * it or the route above it, never nothing.
 	 */
-	if (rcu_access_pointer(*podnet_table_index(table, node->bits)))
-		podnet_index_update(table, node->bits, node->key, node->cidr,
-				    node, lock);
-
-	list_del(&node->peer_list);
-	peer->nr_routes--;
-	table->count--;
-	table->count6 -= node->bits == 128;
+	podnet_index_update(table, node->bits, node->key, node->cidr, node,
+			    lock);
+	podnet_route_unlink_peer(table, node, peer);
 	RCU_INIT_POINTER(node->peer, NULL);
 
 	/* With two children, it stays as an internal node. */

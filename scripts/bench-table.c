@@ -210,10 +210,11 @@ static unsigned int visits(struct podnet_route *node,
 	unsigned int n = 0;
 
 	if (idx) {
-		if (podnet_key_common(idx->key, key) < idx->base)
+		const struct podnet_index_slot *slot = podnet_index_slot(idx, key);
+
+		if (!slot)
 			return 0;
-		node = idx->slot[podnet_key_slice(key, idx->base,
-						  idx->shift)].start;
+		node = slot->start;
 		n = 1;
 	}
 
