@@ -140,8 +140,8 @@ xfer_check "gpe: TCP Linux p3b -> podnet p1b (IPv6), intact" \
 
 # n1 -> n3 on the wire, decoded as VXLAN-GPE
 if capture_start "$UL_NS" ul-n1 "$PN_TMP/gpe.pcap" udp port "$PN_PORT"; then
-	ip netns exec "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip4 3 a)" > /dev/null 2>&1
-	ip netns exec "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip6 3 b)" > /dev/null 2>&1
+	ns_run "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip4 3 a)" > /dev/null 2>&1
+	ns_run "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip6 3 b)" > /dev/null 2>&1
 	capture_stop
 fi
 # fields: 1 ip.src 2 ip.dst 3 ipv6.src 4 ipv6.dst 5 vni 6 next proto 7 flags
@@ -215,8 +215,8 @@ if [ "$HAVE_IPIP" -eq 1 ]; then
 
 	if capture_start "$UL_NS" ul-n1 "$PN_TMP/ipip.pcap" \
 		ip proto 4 or ip proto 41; then
-		ip netns exec "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip4 4 a)" > /dev/null 2>&1
-		ip netns exec "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip6 4 b)" > /dev/null 2>&1
+		ns_run "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip4 4 a)" > /dev/null 2>&1
+		ns_run "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip6 4 b)" > /dev/null 2>&1
 		capture_stop
 	fi
 	pcap_fields "$PN_TMP/ipip.pcap" ip.src ip.dst ip.proto ipv6.src ipv6.dst \
@@ -253,7 +253,7 @@ fi
 link_rx_packets()
 {
 	ip -n "$1" -s -j link show dev "$2" |
-		jq '.[0].stats64.rx.packets'
+		"$PN_JQ" '.[0].stats64.rx.packets'
 }
 
 if [ "$HAVE_IPIP" -eq 1 ]; then

@@ -74,7 +74,7 @@ setup()
 	done
 	# the router: a leg on br0, and n3's underlay link moved onto it
 	ns_add "$RT" || return 1
-	ip netns exec "$RT" sysctl -qw net.ipv4.ip_forward=1 \
+	ns_run "$RT" sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv4.conf.all.send_redirects=0 \
 		net.ipv4.conf.default.send_redirects=0 || return 1
 	underlay_attach "$RT" eth0 ul-rt "$RT1/24" || return 1
@@ -90,7 +90,7 @@ setup()
 	done
 	for n in 1 2 3; do
 		node=$(node_ns $n)
-		ip netns exec "$node" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		ns_run "$node" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 			net.ipv4.conf.default.rp_filter=0 \
 			net.ipv4.conf.eth0.rp_filter=0 || return 1
 	done
@@ -187,7 +187,7 @@ pings()
 
 	shift
 	for d in "$@"; do
-		ip netns exec "$ns" ping -n -q -c 3 -i 0.2 -W 2 "$d" > /dev/null 2>&1 || rc=1
+		ns_run "$ns" ping -n -q -c 3 -i 0.2 -W 2 "$d" > /dev/null 2>&1 || rc=1
 	done
 	return "$rc"
 }

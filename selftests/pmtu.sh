@@ -83,7 +83,7 @@ setup()
 		pods_mtu "$n" 1500 || return 1
 	done
 	ns_add "$RT" || return 1
-	ip netns exec "$RT" sysctl -qw net.ipv4.ip_forward=1 \
+	ns_run "$RT" sysctl -qw net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1 || return 1
 	underlay_attach "$RT" eth0 ul-rt "$RT1/24" || return 1
 	# n3's underlay link moves from br0 to the router, MTU 1400
@@ -146,7 +146,7 @@ big_ping()
 	shift 4
 	capture_start "$ns" eth0 "$PN_TMP/$name.pcap" icmp or icmp6 ||
 		ktap_info "tcpdump in $ns did not start"
-	ip netns exec "$ns" ping "$@" -n -c 5 -i 0.3 -W 2 -M "do" -s "$size" "$dst" \
+	ns_run "$ns" ping "$@" -n -c 5 -i 0.3 -W 2 -M "do" -s "$size" "$dst" \
 		> "$PN_TMP/$name.ping" 2>&1
 	capture_stop
 	tcpdump -nn -v -r "$PN_TMP/$name.pcap" 2>/dev/null > "$PN_TMP/$name.icmp"
@@ -274,9 +274,9 @@ rc=$?
 ktap_result "IPv6: 'ip -6 route get $(pod_ip6 2 a)' in p1a shows the learned mtu 1350 (got: ${m:-none})" $rc
 
 ktap_check "1350-byte DF packets p1a -> p2a cross (IPv4)" \
-	ip netns exec "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1322 "$(pod_ip4 2 a)"
+	ns_run "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1322 "$(pod_ip4 2 a)"
 ktap_check "1350-byte packets p1a -> p2a cross (IPv6)" \
-	ip netns exec "$P1A" ping -6 -n -q -c 2 -W 3 -M "do" -s 1302 "$(pod_ip6 2 a)"
+	ns_run "$P1A" ping -6 -n -q -c 2 -W 3 -M "do" -s 1302 "$(pod_ip6 2 a)"
 
 ktap_check "2 MiB TCP p1b -> p2b over IPv4 (pod MTU 1500, pn0 1350) intact" \
 	tcp_transfer "$P1B" "$P2B" "$(pod_ip4 2 b)"
@@ -364,7 +364,7 @@ for ns in "$N1" "$P1A" "$P1B"; do
 done
 ip -n "$N1" route replace 192.168.2.0/24 via "$RT1"
 m0=$(route_mtu "$N1" "$IP3")
-ip netns exec "$N1" ping -n -c 2 -W 2 -M "do" -s 1472 "$IP3" > "$PN_TMP/probe" 2>&1
+ns_run "$N1" ping -n -c 2 -W 2 -M "do" -s 1472 "$IP3" > "$PN_TMP/probe" 2>&1
 m1=$(route_mtu "$N1" "$IP3")
 ktap_info "n1's route to $IP3: mtu '${m0:-none}' -> '${m1:-none}' after a DF ping:"
 ktap_info_file "$PN_TMP/probe" 4

@@ -48,7 +48,7 @@ unreachable()
 {
 	local out
 
-	if out=$(ip netns exec "$1" ping -n -c 1 -W 2 "$2" 2>&1); then
+	if out=$(ns_run "$1" ping -n -c 1 -W 2 "$2" 2>&1); then
 		echo "$out"
 		return 1
 	fi
@@ -145,7 +145,7 @@ ktap_result "route get of an address no route holds fails" $?
 
 # traffic follows the longest match: a packet to 10.244.2.130 goes to n3
 before=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
-ip netns exec "$P1A" ping -n -q -c 3 -i 0.2 -W 1 10.244.2.130 > /dev/null 2>&1
+ns_run "$P1A" ping -n -q -c 3 -i 0.2 -W 1 10.244.2.130 > /dev/null 2>&1
 after=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
 ktap_info "peer $(node_ip 3) tx_packets: $before -> $after"
 is_num "$before" && is_num "$after" && [ "$after" -ge $((before + 3)) ]
@@ -163,7 +163,7 @@ has_route "$N1" 10.244.2.0/24 "$(node_ip 3)"
 rc=$?
 ktap_result "route show: 10.244.2.0/24 now via $(node_ip 3)" $rc
 before=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
-ip netns exec "$P1A" ping -n -q -c 3 -i 0.2 -W 1 "$(pod_ip4 2 a)" > /dev/null 2>&1
+ns_run "$P1A" ping -n -q -c 3 -i 0.2 -W 1 "$(pod_ip4 2 a)" > /dev/null 2>&1
 after=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
 ktap_info "peer $(node_ip 3) tx_packets: $before -> $after"
 is_num "$before" && is_num "$after" && [ "$after" -ge $((before + 3)) ]
@@ -224,7 +224,7 @@ ktap_info "4000 route adds: exit $rc in $((SECONDS - t0)) s"
 ktap_info_file "$PN_TMP/big.out" 5
 ktap_result "batch add of 4000 routes" $rc
 n=$(pnctl "$N1" route show dev pn0 | grep -cE '^(10\.250\.|fd00:250::)')
-nj=$(pnctl "$N1" -j route show dev pn0 | jq length)
+nj=$(pnctl "$N1" -j route show dev pn0 | "$PN_JQ" length)
 ktap_info "route show: $n of the new routes; -j route show: $nj routes in all"
 [ "$n" = 4000 ] && [ "$nj" = 4004 ]
 ktap_result "route show dumps all 4004 routes (text and JSON)" $?
@@ -257,7 +257,7 @@ routes_of()
 peers_now()
 {
 	pnctl "$N1" -j peer show dev pn0 |
-		jq -r '[.[].addr] | sort | join(" ")'
+		"$PN_JQ" -r '[.[].addr] | sort | join(" ")'
 }
 # sync_table DESC FILE: sync, then route show has exactly FILE's routes
 sync_table()

@@ -125,6 +125,6 @@ ip -n "$N1" link set eth0 mtu 1400
 ip -n "$(node_ns 2)" link set eth0 mtu 1400
 ktap_info "pn0 mtu on n1 after eth0 went to 1400: $(link_mtu "$N1" pn0 2>&1)"
 ktap_check "1450-byte DF pod packets cross a 1400-byte underlay (outer fragmented)" \
-	ip netns exec "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1422 "$(pod_ip4 2 a)"
+	ns_run "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1422 "$(pod_ip4 2 a)"
 
 ktap_finish
