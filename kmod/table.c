@@ -552,7 +552,10 @@ static void podnet_index_update(struct podnet_table *table, u8 bits,
 
 	root = podnet_deref_w(*podnet_table_root(table, bits), lock);
 	n = bits == 32 ? table->count - table->count6 : table->count6;
-	/* About one slot per route, within the bits past the root's prefix. */
+	/*
+	 * About one slot per route, within the bits past the root's prefix
+	 * (n is 0 only without a root, where the index goes anyway).
+	 */
 	shift = clamp_t(unsigned int, ilog2(n | 1), PODNET_INDEX_MIN_SHIFT,
 			PODNET_INDEX_MAX_SHIFT);
 	if (root)

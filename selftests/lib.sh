@@ -384,20 +384,19 @@ underlay_attach()
 # both (46)
 topo_node_bare()
 {
-	local n=$1 fam=${2:-4} node
+	local n=$1 fam=${2:-4} node addr more=()
 
+	case $fam in
+	4) addr=$(node_ip "$n")/24 ;;
+	46) addr=$(node_ip "$n")/24
+	    more=("addr add $(node_ip6 "$n")/64 dev eth0 nodad") ;;
+	6) addr=$(node_ip6 "$n")/64 ;;
+	*) echo "topo_node_bare: family '$fam'?" >&2; return 1 ;;
+	esac
 	node=$(node_ns "$n")
 	ns_new "$node" && ns_nodad "$node" net.ipv4.ip_forward=1 \
 		net.ipv6.conf.all.forwarding=1 || return 1
-	case $fam in
-	4) underlay_attach "$node" eth0 "ul-n$n" "$(node_ip "$n")/24" \
-		"link set lo up" ;;
-	46) underlay_attach "$node" eth0 "ul-n$n" "$(node_ip "$n")/24" \
-		"link set lo up" "addr add $(node_ip6 "$n")/64 dev eth0 nodad" ;;
-	6) underlay_attach "$node" eth0 "ul-n$n" "$(node_ip6 "$n")/64" \
-		"link set lo up" ;;
-	*) echo "topo_node_bare: family '$fam'?" >&2; return 1 ;;
-	esac
+	underlay_attach "$node" eth0 "ul-n$n" "$addr" "link set lo up" "${more[@]}"
 }
 
 # topo_node N [4|6|46]: node namespace, underlay leg (topo_node_bare), cni0
@@ -457,8 +456,7 @@ topo_podnet()
 
 	for ((m = 1; m <= PN_NODES; m++)); do
 		[ "$m" -ne "$n" ] || continue
-		lines+=("route add 10.244.$m.0/24 via $(node_ip "$m") dev pn0"
-			"route add fd00:244:$m::/64 via $(node_ip "$m") dev pn0")
+		lines+=("$(topo_route_lines "$m" add)")
 	done
 	TOPO_PN0_LINES=$(printf '%s\n' "${lines[@]}") \
 		topo_pn0 "$n" local "$(node_ip "$n")"
@@ -468,11 +466,17 @@ topo_podnet()
 # M's underlay address VIA (default node_ip M)
 topo_routes()
 {
-	local node via=${4:-$(node_ip "$2")}
+	topo_route_lines "$2" "$3" "${4:-}" | pnctl "$(node_ns "$1")" -batch -
+}
 
-	node=$(node_ns "$1")
-	pnctl "$node" route "$3" "10.244.$2.0/24" via "$via" dev pn0 &&
-	pnctl "$node" route "$3" "fd00:244:$2::/64" via "$via" dev pn0
+# topo_route_lines M add|del [VIA]: the podnetctl batch lines of the routes
+# to node M's PodCIDRs via VIA (default node_ip M)
+topo_route_lines()
+{
+	local via=${3:-$(node_ip "$1")}
+
+	printf '%s\n' "route $2 10.244.$1.0/24 via $via dev pn0" \
+		"route $2 fd00:244:$1::/64 via $via dev pn0"
 }
 
 # topo_routes_mac N M VIA: node N's routes to node M's PodCIDRs via VIA,
