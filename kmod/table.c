@@ -109,6 +109,8 @@ struct podnet_table_index {
 
 /* Bytes of every index alive (debugfs, benchmark, KUnit). */
 static atomic_long_t podnet_index_bytes = ATOMIC_LONG_INIT(0);
+/* Trie nodes allocated and not yet freed, every table (KUnit). */
+static atomic_long_t podnet_route_nodes = ATOMIC_LONG_INIT(0);
 
 static struct kmem_cache *podnet_route_cache;
 static unsigned int podnet_route_cache_users;
@@ -286,10 +288,26 @@ static struct podnet_route *podnet_route_next(struct podnet_route *node,
 	return NULL;
 }
 
+/* Every trie node comes from here and goes back through podnet_route_free(). */
+static struct podnet_route *podnet_route_alloc(void)
+{
+	struct podnet_route *node;
+
+	node = kmem_cache_zalloc(podnet_route_cache, GFP_KERNEL);
+	if (node)
+		atomic_long_inc(&podnet_route_nodes);
+	return node;
+}
+
+static void podnet_route_free(struct podnet_route *node)
+{
+	kmem_cache_free(podnet_route_cache, node);
+	atomic_long_dec(&podnet_route_nodes);
+}
+
 static void podnet_route_free_rcu(struct rcu_head *rcu)
 {
-	kmem_cache_free(podnet_route_cache,
-			container_of(rcu, struct podnet_route, rcu));
+	podnet_route_free(container_of(rcu, struct podnet_route, rcu));
 }
 
 /*
@@ -314,10 +332,10 @@ static void podnet_route_free_tree_rcu(struct rcu_head *rcu)
 		parent = podnet_route_parent(node);
 		RCU_INIT_POINTER(parent->bit[node->parent_bit_packed & 1],
 				 NULL);
-		kmem_cache_free(podnet_route_cache, node);
+		podnet_route_free(node);
 		node = parent;
 	}
-	kmem_cache_free(podnet_route_cache, top);
+	podnet_route_free(top);
 }
 
 static void podnet_route_connect(struct podnet_route __rcu **slot,
@@ -592,6 +610,20 @@ unsigned long podnet_table_index_bytes(void)
 }
 EXPORT_SYMBOL_IF_KUNIT(podnet_table_index_bytes);
 
+/**
+ * podnet_table_route_nodes - trie nodes not yet freed
+ *
+ * Counts the nodes of every table, all devices together, including those
+ * removed and waiting for a grace period (rcu_barrier() waits for them).
+ *
+ * Return: the number of trie nodes allocated and not yet freed.
+ */
+unsigned long podnet_table_route_nodes(void)
+{
+	return atomic_long_read(&podnet_route_nodes);
+}
+EXPORT_SYMBOL_IF_KUNIT(podnet_table_route_nodes);
+
 static void podnet_route_link_peer(struct podnet_table *table,
 				   struct podnet_route *node,
 				   struct podnet_peer *peer)
@@ -639,7 +671,7 @@ static int podnet_route_add(struct podnet_table *table, u8 bits,
 		return 0;
 	}
 
-	newnode = kmem_cache_zalloc(podnet_route_cache, GFP_KERNEL);
+	newnode = podnet_route_alloc();
 	if (unlikely(!newnode))
 		return -ENOMEM;
 	RCU_INIT_POINTER(newnode->peer, peer);
@@ -672,9 +704,9 @@ static int podnet_route_add(struct podnet_table *table, u8 bits,
 		podnet_route_connect_child(newnode, down);
 		mid = newnode;
 	} else {
-		mid = kmem_cache_zalloc(podnet_route_cache, GFP_KERNEL);
+		mid = podnet_route_alloc();
 		if (unlikely(!mid)) {
-			kmem_cache_free(podnet_route_cache, newnode);
+			podnet_route_free(newnode);
 			return -ENOMEM;
 		}
 		INIT_LIST_HEAD(&mid->peer_list);

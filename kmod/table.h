@@ -74,6 +74,7 @@ struct podnet_peer *podnet_table_find(const struct podnet_table *table,
 				      const struct podnet_addr *prefix, u8 len);
 
 unsigned long podnet_table_index_bytes(void);
+unsigned long podnet_table_route_nodes(void);
 
 void podnet_route_prefix(const struct podnet_route *route,
 			 struct podnet_addr *prefix, u8 *len);

@@ -25,6 +25,7 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 struct pt_ctx {
 	struct podnet_table table;
 	struct mutex lock;	/* the table's writer lock */
+	unsigned long nodes;	/* podnet_table_route_nodes() at the start */
 };
 
 static int pt_init(struct kunit *test)
@@ -35,6 +36,7 @@ static int pt_init(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, ctx);
 	podnet_table_setup(&ctx->table);
 	mutex_init(&ctx->lock);
+	ctx->nodes = podnet_table_route_nodes();
 	test->priv = ctx;
 	return 0;
 }
@@ -48,6 +50,9 @@ static void pt_exit(struct kunit *test)
 	podnet_table_free(&ctx->table, &ctx->lock);
 	mutex_unlock(&ctx->lock);
 	mutex_destroy(&ctx->lock);
+	/* Every node of the case is freed once the grace periods end. */
+	rcu_barrier();
+	KUNIT_EXPECT_EQ(test, podnet_table_route_nodes(), ctx->nodes);
 }
 
 static int pt_suite_init(struct kunit_suite *suite)
@@ -1465,7 +1470,7 @@ static int rt_walk_fn(void *ctx, const struct podnet_addr *prefix, u8 len)
 static void podnet_table_test_random(struct kunit *test)
 {
 	unsigned int i, p, removed = 0;
-	unsigned long skip, bytes;
+	unsigned long skip, bytes, nodes;
 	struct podnet_addr a;
 	struct rt_family *f;
 	struct rt_walk walk;
@@ -1481,6 +1486,7 @@ static void podnet_table_test_random(struct kunit *test)
 	c->test = test;
 	c->pt = test->priv;
 	bytes = podnet_table_index_bytes();
+	nodes = podnet_table_route_nodes();
 	kunit_info(test, "seed 0x%llx", RT_SEED);
 	prandom_seed_state(&c->rnd, RT_SEED);
 	for (p = 0; p < RT_PEERS; p++)
@@ -1569,9 +1575,10 @@ static void podnet_table_test_random(struct kunit *test)
 	pt_expect_empty(test);
 	for (p = 0; p < RT_PEERS; p++)
 		pt_expect_routes(test, c->peers[p], 0);
-	/* The indexes' memory is back once readers are done. */
+	/* The indexes' and the tries' memory is back once readers are done. */
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, podnet_table_index_bytes(), bytes);
+	KUNIT_EXPECT_EQ(test, podnet_table_route_nodes(), nodes);
 }
 
 static struct kunit_case podnet_table_test_cases[] = {
