@@ -60,13 +60,15 @@ typedef u64 u64_stats_t;
 #define kvzalloc(size, gfp) calloc(1, size)
 #define kvfree(p) free(p)
 
-/* The index's byte counter: one thread. */
+/* The counters (index bytes, trie nodes): one thread. */
 typedef struct {
 	long counter;
 } atomic_long_t;
 #define ATOMIC_LONG_INIT(v) { (v) }
 #define atomic_long_add(v, a) ((a)->counter += (v))
 #define atomic_long_sub(v, a) ((a)->counter -= (v))
+#define atomic_long_inc(a) ((a)->counter++)
+#define atomic_long_dec(a) ((a)->counter--)
 #define atomic_long_read(a) ((a)->counter)
 #define be32_to_cpu(x) ntohl(x)
 #define cpu_to_be32(x) htonl(x)
