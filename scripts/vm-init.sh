@@ -40,6 +40,11 @@ uptime_s() {
 	echo "$up"
 }
 
+# since T0: seconds (one decimal) from uptime T0 to now
+since() {
+	$BB awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'
+}
+
 # Never returns: power the guest off (sysrq as the last resort).
 off() {
 	trap - EXIT
@@ -98,7 +103,7 @@ stage1() {
 # 5 s; the second scan, 5 s after the first began or later, catches what
 # the first was too young for), then the report.
 kmemleak_report() {
-	local k=/sys/kernel/debug/kmemleak t0 st=ok w
+	local k=/sys/kernel/debug/kmemleak t0 st=ok el
 	t0=$(uptime_s)
 	if [ ! -e "$k" ]; then
 		st="no $k in this kernel (CONFIG_DEBUG_KMEMLEAK)"
@@ -107,9 +112,9 @@ kmemleak_report() {
 	else
 		# the second scan 5 s after the first began at the earliest;
 		# the first takes longer than that on the debug kernel
-		w=$($BB awk -v a="$t0" -v b="$(uptime_s)" \
-			'BEGIN { w = 5 - (b - a); if (w > 0) printf "%d", w + 0.999 }')
-		[ -z "$w" ] || $BB sleep "$w"
+		el=$(since "$t0")
+		el=${el%.*}
+		[ "$el" -ge 5 ] || $BB sleep $((5 - el))
 		echo scan >"$k" 2>/dev/null || st="the second scan failed"
 		$BB cat "$k" >"$1/kmemleak.txt" 2>/dev/null || st="cannot read $k"
 	fi
@@ -139,7 +144,7 @@ exec_cache() {
 		>/run/pnvm/exec-cache.fstab
 	$BB mount -a -T /run/pnvm/exec-cache.fstab ||
 		log "exec cache: some bind mounts failed (see above)"
-	log "exec cache: $n files, $($BB du -sm "$dir" | $BB cut -f1) MB, $($BB awk -v a="$t0" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }') s"
+	log "exec cache: $n files, $($BB du -sm "$dir" | $BB cut -f1) MB, $(since "$t0") s"
 }
 
 stage2() {

@@ -49,8 +49,9 @@
 # In the guest (2 vCPUs, 2 GiB, no NIC): cwd is the work tree, stdin is
 # /dev/null, PATH is the host's; /tmp, /run, /var/tmp are tmpfs, the rest of
 # / is the host's, read-only (the commands tests run most are copies on
-# tmpfs bind-mounted over the originals: the exec cache below); debugfs, cgroup2, bpffs are mounted; modules
-# autoload from the host's /lib/modules (not with --bzimage: none there). The serial console shows only
+# tmpfs bind-mounted over the originals: the exec cache below); debugfs,
+# cgroup2, bpffs are mounted; modules autoload from the host's /lib/modules
+# (not with --bzimage: none there). The serial console shows only
 # warnings and worse while the command runs (dmesg.txt has everything). The
 # command sees PODNET_RESULTS (DIR), PODNET_KVER, PODNET_REPO, PODNET_IN_VM=1
 # and every PODNET_* variable of the caller; no other variable passes.
@@ -271,19 +272,21 @@ rm -f "$results"/{vm-cmd.sh,dmesg-check.txt,console-failed-boot*.log} \
 
 # Each exec from the 9p root costs a few 9p round trips (the binary, ld.so's
 # cache, every library): measured on the debug kernel, ip took 244 ms a run
-# from 9p and 183 ms from tmpfs, podnetctl 153 and 99 ms, and the selftests
-# ran 15-22 % faster (the same scripts, two VMs side by side). So the guest
+# without the exec cache and 167 ms with it, podnetctl 153 and 107 ms, and
+# the selftests ran 15-22 % faster (the same scripts, two VMs side by side). So the guest
 # copies the commands of this list, their libraries, ld.so and ld.so.cache
 # to tmpfs and bind-mounts each copy over its original (vm-init.sh's
 # exec_cache): same paths, same files, nothing for the command to know.
 # Commands with file capabilities or set-id bits (ping) stay on 9p: a copy
 # would lose them. PODNET_VM_EXEC_CACHE=0: none.
-exec_cache_cmds="bash sh dash ip tc bridge nsenter sysctl grep sed awk mawk cut
-	sort head tail cat wc sleep timeout mktemp rm tr tee uniq cmp diff comm
-	paste tac expr seq od xargs find stat chmod mkdir cp mv ls touch ln env id
-	date dirname basename readlink realpath uname md5sum sha256sum flock
-	pgrep pkill setpriv taskset ethtool ss dmesg kmod lsmod modprobe insmod
-	rmmod tcpdump gojq jq socat iperf3 sockperf $repo/userspace/podnetctl"
+# (Names are resolved to files: sh is dash, awk mawk, lsmod and modprobe
+# kmod.)
+exec_cache_cmds="bash sh ip tc bridge nsenter sysctl grep sed awk cut sort
+	head tail cat wc sleep timeout mktemp rm tr tee uniq cmp diff comm paste
+	tac expr seq od xargs find stat chmod mkdir cp mv ls touch ln env id date
+	dirname basename readlink realpath uname md5sum sha256sum flock pgrep
+	pkill setpriv taskset ethtool ss dmesg kmod tcpdump gojq jq socat iperf3
+	sockperf $repo/userspace/podnetctl"
 
 # exec_cache_list: the real path of each file to copy, a line each
 exec_cache_list()

@@ -26,6 +26,7 @@ struct pt_ctx {
 	struct podnet_table table;
 	struct mutex lock;	/* the table's writer lock */
 	unsigned long nodes;	/* podnet_table_route_nodes() at the start */
+	unsigned long bytes;	/* podnet_table_index_bytes() at the start */
 };
 
 static int pt_init(struct kunit *test)
@@ -37,6 +38,7 @@ static int pt_init(struct kunit *test)
 	podnet_table_setup(&ctx->table);
 	mutex_init(&ctx->lock);
 	ctx->nodes = podnet_table_route_nodes();
+	ctx->bytes = podnet_table_index_bytes();
 	test->priv = ctx;
 	return 0;
 }
@@ -50,9 +52,10 @@ static void pt_exit(struct kunit *test)
 	podnet_table_free(&ctx->table, &ctx->lock);
 	mutex_unlock(&ctx->lock);
 	mutex_destroy(&ctx->lock);
-	/* Every node of the case is freed once the grace periods end. */
+	/* Its trie nodes and indexes are freed once the grace periods end. */
 	rcu_barrier();
 	KUNIT_EXPECT_EQ(test, podnet_table_route_nodes(), ctx->nodes);
+	KUNIT_EXPECT_EQ(test, podnet_table_index_bytes(), ctx->bytes);
 }
 
 static int pt_suite_init(struct kunit_suite *suite)
@@ -928,8 +931,7 @@ static void podnet_table_test_index(struct kunit *test)
 	pt_remove_by_peer(test, c);
 	pt_remove_by_peer(test, e);
 	pt_expect_empty(test);
-	rcu_barrier();
-	KUNIT_EXPECT_EQ(test, podnet_table_index_bytes(), bytes);
+	/* pt_exit() checks that the indexes' memory is back. */
 }
 
 /* @a with the bits past the first @len cleared. */
@@ -1470,7 +1472,7 @@ static int rt_walk_fn(void *ctx, const struct podnet_addr *prefix, u8 len)
 static void podnet_table_test_random(struct kunit *test)
 {
 	unsigned int i, p, removed = 0;
-	unsigned long skip, bytes, nodes;
+	unsigned long skip;
 	struct podnet_addr a;
 	struct rt_family *f;
 	struct rt_walk walk;
@@ -1485,8 +1487,6 @@ static void podnet_table_test_random(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, order);
 	c->test = test;
 	c->pt = test->priv;
-	bytes = podnet_table_index_bytes();
-	nodes = podnet_table_route_nodes();
 	kunit_info(test, "seed 0x%llx", RT_SEED);
 	prandom_seed_state(&c->rnd, RT_SEED);
 	for (p = 0; p < RT_PEERS; p++)
@@ -1575,10 +1575,7 @@ static void podnet_table_test_random(struct kunit *test)
 	pt_expect_empty(test);
 	for (p = 0; p < RT_PEERS; p++)
 		pt_expect_routes(test, c->peers[p], 0);
-	/* The indexes' and the tries' memory is back once readers are done. */
-	rcu_barrier();
-	KUNIT_EXPECT_EQ(test, podnet_table_index_bytes(), bytes);
-	KUNIT_EXPECT_EQ(test, podnet_table_route_nodes(), nodes);
+	/* pt_exit() checks that the memory is back. */
 }
 
 static struct kunit_case podnet_table_test_cases[] = {
