@@ -9,7 +9,9 @@
 #  4. make -C userspace test           (when that target exists) its TAP
 #  5. for each kernel of scripts/kernels.sh:
 #     scripts/vm.sh --kernel K --results results/K -- selftests/run.sh
-#     counts from results/K/summary (written by selftests/run.sh)
+#     counts from results/K/summary (written by selftests/run.sh); all at
+#     once, the first one's output live, the others' in results/K-stage.log
+#     (CHECK_PARALLEL=0: one after the other)
 #  6. the debug kernel of scripts/debug-kernel.sh (KASAN, lockdep, kmemleak,
 #     podnet and its KUnit suite built in; CHECK_DEBUG=0: no): built, then
 #     scripts/vm.sh --bzimage ... --results results/debug -- selftests/run.sh;
@@ -122,6 +124,17 @@ counts_add()
 	done < "$1"
 }
 
+# log_summary NAME LOG: what a background stage's LOG says, without its
+# passing test lines: the build's and vm.sh's lines, each script's totals,
+# what failed
+log_summary()
+{
+	echo "check: $1 (its passing test lines are in $2):"
+	awk -v tag="$1" '/^[# ]*not ok / || /^# [a-z0-9_]+\.sh: [0-9]/ ||
+	     /^# Totals/ || !/^(#|ok |TAP version)/ {
+		print "check: " tag ": " $0 }' "$2"
+}
+
 # vm_run RUN COUNTS: the selftests in one VM (RUN: a Debian kernel version
 # or debug:BZIMAGE, whose KUnit results are counted too); appends its stage
 # lines to COUNTS
@@ -216,6 +229,7 @@ mkdir -p results
 # debug kernel VM takes the selftests the first has not started yet
 # (selftests/run.sh's PODNET_CLAIM_DIR): the two split the list.
 dbg_pid=
+bg_pids=()
 dbg_counts=$repo/results/debug-stage.counts
 dbg_log=$repo/results/debug-stage.log
 dbg_bz=$repo/results/debug-bzimage
@@ -249,16 +263,43 @@ if [ -f userspace/Makefile ] && make -C userspace -n test > /dev/null 2>&1; then
 	rm -f "$log"
 fi
 
-# 5. the selftests in a VM per kernel
+# 5. the selftests in a VM per kernel: the first one's output live, the
+# others at the same time in the background, each with its log in
+# results/K-stage.log (CHECK_PARALLEL=0: one after the other). A Debian
+# kernel's VM keeps about 0.8 of a core busy (81 % alone: its scripts also
+# wait for timers and packets), so that beside the debug kernel's VM, one
+# of them alone leaves part of the second core idle.
 if [ "${#kernels[@]}" -eq 0 ]; then
 	echo "check: no kernel to test (scripts/kernels.sh lists none)"
 	failed=$((failed + 1))
 fi
+bg_kernels=()
+if [ "${CHECK_PARALLEL:-1}" = 1 ] && [ "${#kernels[@]}" -gt 1 ]; then
+	bg_kernels=("${kernels[@]:1}")
+	kernels=("${kernels[0]}")
+fi
+for k in "${bg_kernels[@]}"; do
+	rm -f "results/$k-stage.counts"
+	echo "check: selftests on $k started in the background, log in results/$k-stage.log"
+	vm_run "$k" "$repo/results/$k-stage.counts" > "results/$k-stage.log" 2>&1 &
+	bg_pids+=($!)
+done
 for k in "${kernels[@]}"; do
 	counts=$(mktemp)
 	vm_run "$k" "$counts"
 	counts_add "$counts"
 	rm -f "$counts"
+done
+for i in "${!bg_kernels[@]}"; do
+	k=${bg_kernels[$i]}
+	wait "${bg_pids[$i]}"
+	log_summary "$k" "results/$k-stage.log"
+	if [ -f "results/$k-stage.counts" ]; then
+		counts_add "results/$k-stage.counts"
+	else
+		failed=$((failed + 1))
+		stage "selftests $k" 0 "FAILED (no counts: see results/$k-stage.log)"
+	fi
 done
 
 # 7. a short smoke run of "make bench" (every measurement briefly, in one
@@ -285,12 +326,8 @@ if [ -n "$dbg_pid" ]; then
 		rm -f "$counts"
 	fi
 	wait "$dbg_pid"
-	echo "check: the debug kernel stage (waited $((SECONDS - t0)) s for it;" \
-		"its passing test lines are in results/debug-stage.log):"
-	# the build's and vm.sh's lines, each script's totals, what failed;
-	# not every "ok"
-	awk '/^[# ]*not ok / || /^# [a-z0-9_]+\.sh: [0-9]/ || /^# Totals/ ||
-	     !/^(#|ok |TAP version)/ { print "check: debug: " $0 }' "$dbg_log"
+	echo "check: waited $((SECONDS - t0)) s for the debug kernel stage"
+	log_summary debug "$dbg_log"
 elif [ "${CHECK_DEBUG:-1}" = 1 ]; then
 	debug_stage "$dbg_counts"
 fi

@@ -277,16 +277,17 @@ rm -f "$results"/{vm-cmd.sh,dmesg-check.txt,console-failed-boot*.log} \
 # copies the commands of this list, their libraries, ld.so and ld.so.cache
 # to tmpfs and bind-mounts each copy over its original (vm-init.sh's
 # exec_cache): same paths, same files, nothing for the command to know.
-# Commands with file capabilities or set-id bits (ping) stay on 9p: a copy
-# would lose them. PODNET_VM_EXEC_CACHE=0: none.
+# Set-id files stay on 9p: a copy would lose the bit. A copy loses file
+# capabilities too, which only users other than root need: ping's
+# cap_net_raw; the tests run ping as root. PODNET_VM_EXEC_CACHE=0: none.
 # (Names are resolved to files: sh is dash, awk mawk, lsmod and modprobe
-# kmod.)
+# kmod; python3 by the path lib.sh runs, whatever PATH finds first.)
 exec_cache_cmds="bash sh ip tc bridge nsenter sysctl grep sed awk cut sort
 	head tail cat wc sleep timeout mktemp rm tr tee uniq cmp diff comm paste
 	tac expr seq od xargs find stat chmod mkdir cp mv ls touch ln env id date
 	dirname basename readlink realpath uname md5sum sha256sum flock pgrep
 	pkill setpriv taskset ethtool ss dmesg kmod tcpdump gojq jq socat iperf3
-	sockperf $repo/userspace/podnetctl"
+	sockperf ping /usr/bin/python3 $repo/userspace/podnetctl"
 
 # exec_cache_list: the real path of each file to copy, a line each
 exec_cache_list()
@@ -297,9 +298,6 @@ exec_cache_list()
 		p=$(command -v "$c") || continue
 		p=$(readlink -f "$p")
 		if [ ! -f "$p" ] || [ -u "$p" ] || [ -g "$p" ]; then
-			continue
-		fi
-		if command -v getcap >/dev/null && [ -n "$(getcap "$p" 2>/dev/null)" ]; then
 			continue
 		fi
 		echo "$p"
