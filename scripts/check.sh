@@ -56,11 +56,32 @@ stage()
 	echo "check: $line"
 }
 
+# cpu_use: the CPU time the stages used (every process check.sh waited
+# for, VMs included) against the wall time: the same work takes more CPU
+# time on a host that is busy with something else
+cpu_use()
+{
+	local u s f
+
+	# times (in this shell, not a subshell): the shell's own user and
+	# system time, then its children's, as 1m2.345s
+	f=$(mktemp)
+	times > "$f"
+	read -r u s < <(awk 'function sec(t) { split(t, a, "m")
+		return int(a[1] * 60 + a[2]) }
+		NR == 2 { print sec($1), sec($2) }' "$f")
+	rm -f "$f"
+	echo "check: CPU time $((u + s)) s (user $u s, system $s s) in" \
+		"$SECONDS s: $(awk -v c=$((u + s)) -v w="$SECONDS" \
+		'BEGIN { printf "%.2f", w ? c / w : 0 }') of $(nproc) cores busy"
+}
+
 finish()
 {
 	echo
 	echo "check: stage times"
 	printf 'check:   %s\n' "${stages[@]}"
+	cpu_use
 	if [ "$skipped" -gt 0 ]; then
 		echo "$passed passed, $failed failed, $skipped skipped"
 	else
