@@ -20,7 +20,8 @@
 #     (results/debug-2) takes the selftests the first has not begun.
 #  7. scripts/bench.sh --smoke: "make bench" briefly (TAP; CHECK_BENCH=0: no)
 #
-# It prints the time of every stage and ends with exactly one line
+# It prints the time of every stage, then the CPU time they all used, and
+# ends with exactly one line
 #	N passed, N failed[, N skipped]
 # counting test points (", N skipped" only when there are skips). A stage
 # that fails without test points of its own (deps, build, a VM run that
