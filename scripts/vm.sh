@@ -273,10 +273,11 @@ rm -f "$results"/{vm-cmd.sh,dmesg-check.txt,console-failed-boot*.log} \
 # Each exec from the 9p root costs a few 9p round trips (the binary, ld.so's
 # cache, every library): measured on the debug kernel, ip took 244 ms a run
 # without the exec cache and 167 ms with it, podnetctl 153 and 107 ms, and
-# the selftests ran 15-22 % faster (the same scripts, two VMs side by side). So the guest
-# copies the commands of this list, their libraries, ld.so and ld.so.cache
-# to tmpfs and bind-mounts each copy over its original (vm-init.sh's
-# exec_cache): same paths, same files, nothing for the command to know.
+# the selftests ran 15-22 % faster (the same scripts, two VMs side by
+# side). So the guest copies the commands of this list, their libraries,
+# ld.so and ld.so.cache to tmpfs and bind-mounts each copy over its
+# original (vm-init.sh's exec_cache): same paths, same files, nothing for
+# the command to know.
 # Set-id files stay on 9p: a copy would lose the bit. A copy loses file
 # capabilities too, which only users other than root need: ping's
 # cap_net_raw; the tests run ping as root. PODNET_VM_EXEC_CACHE=0: none.
