@@ -4,8 +4,9 @@
 # GRO on receive (Documentation/networking/podnet.rst, "Offloads"): a TCP
 # transfer from pod p1a to pod p2a, with n1's underlay leg segmenting in
 # software (so that MTU-sized datagrams cross the wire) and n2's taking
-# them through NAPI (veth: GRO on, and no TSO on the sending end). n2's eth0 counts the datagrams it received, n2's pn0
-# the packets it handed to the stack:
+# them through NAPI (veth: GRO on, and no TSO on the sending end). n2's
+# eth0 counts the datagrams it received, n2's pn0 the packets it handed to
+# the stack:
 #  - with GRO off on n2's eth0, pn0 counts about one packet per datagram
 #    (what makes the next points able to fail);
 #  - with GRO on, the UDP tunnel socket's gro_receive merges the datagrams
@@ -41,16 +42,24 @@ ip netns exec "$N1" ethtool -K eth0 tso off gso off tx-udp_tnl-segmentation off 
 	ktap_info "ethtool -K on n1's eth0 failed: offloads left as they were"
 ip netns exec "$UL_NS" ethtool -K ul-n2 tso off > /dev/null 2>&1 ||
 	ktap_info "ethtool -K ul-n2 tso off failed"
-# n2's eth0 keeps what GRO holds across NAPI polls (gro_flush_timeout:
-# until the jiffy is over, then a timer flushes): otherwise how much is
-# merged depends on how many datagrams each poll finds, that is on timing.
-# On a busy host, the debug kernel's VM once merged 3076 datagrams into
-# 1857 packets only (3 to 18 datagrams a packet is usual, at most one
-# socat write: the PSH flag ends a merge). With n1's eth0 limited to
-# 30 Mbit/s, so that each poll finds one datagram: 3008 datagrams gave
-# 2974 packets without this, 3006 gave 907 with it (Debian's 6.12).
+# How much GRO merges depends on timing unless the test pins it down:
+# - n2's eth0 keeps what GRO holds across NAPI polls (gro_flush_timeout:
+#   until the jiffy is over, then a timer flushes), so that a burst split
+#   over two polls still merges;
+# - p1a's TCP sends bursts of at least 16 segments (tcp_min_tso_segs;
+#   default 2). A burst is one GSO packet, whose segments share a
+#   timestamp option, and a timestamp change ends a merge. TCP sizes its
+#   bursts to about 1 ms of its pacing rate: when a busy host slows the
+#   VM, that is 2 segments, and merges stay that short;
+# - tcp_transfer writes 64 KiB at a time: a PSH flag ends a merge too.
+# The debug kernel's VM, three busy loops on the host's two cores: with
+# 8 KiB writes and the default bursts, 3074 datagrams gave 886 packets and
+# 3077 gave 1805 (the point fails); with these settings, 3091 gave 254 and
+# 3013 gave 235. On an idle host: 4.5 to 5 datagrams a packet against 13.
 ip netns exec "$N2" sh -c 'echo 2000000 > /sys/class/net/eth0/gro_flush_timeout' ||
 	ktap_info "setting gro_flush_timeout of n2's eth0 failed"
+ip netns exec "$P1A" sysctl -qw net.ipv4.tcp_min_tso_segs=16 ||
+	ktap_info "setting tcp_min_tso_segs in p1a failed"
 
 # transfer DESC GRO BOUND: a 4 MiB transfer p1a -> p2a with GRO (on|off)
 # on n2's eth0; passes when the data arrives intact and pn0 received at

@@ -879,15 +879,17 @@ tcp_transfer()
 		listen="TCP4-LISTEN:$port,bind=$addr" connect="TCP4:$addr:$port"
 	fi
 	# time limits for a broken path only: a debug kernel under emulation
-	# moves a few hundred KB/s
-	ip netns exec "$to" timeout 300 socat -u "$listen,reuseaddr" "CREATE:$dir/recv" &
+	# moves a few hundred KB/s. 64 KiB reads and writes (socat's default:
+	# 8 KiB): fewer system calls, and a PSH flag, which ends a GRO merge
+	# (gro.sh), every 47 segments rather than every 6
+	ip netns exec "$to" timeout 300 socat -b 65536 -u "$listen,reuseaddr" "CREATE:$dir/recv" &
 	rpid=$!
 	if ! wait_for 20 sh -c "ip netns exec '$to' ss -Hltn 'sport = :$port' | grep -q LISTEN"; then
 		echo "no listener on $addr port $port"
 		bg_kill "$rpid"
 		return 1
 	fi
-	ip netns exec "$from" timeout 300 socat -u "OPEN:$dir/sent" "$connect"
+	ip netns exec "$from" timeout 300 socat -b 65536 -u "OPEN:$dir/sent" "$connect"
 	rc=$?
 	wait "$rpid" || rc=1
 	s=$(sha256sum < "$dir/sent" | cut -d' ' -f1)
