@@ -155,11 +155,13 @@ big_ping()
 }
 
 # ul_frags_start FILE: capture IP fragments on n1's underlay port (beside
-# capture_start's capture) until ul_frags_stop
+# capture_start's capture) until ul_frags_stop. --immediate-mode: without
+# it libpcap hands packets over in blocks, up to 1 s late, and what is
+# still in a block at SIGINT is lost
 ul_frags_start()
 {
 	rm -f "$1" "$1.err"
-	ip netns exec "$UL_NS" tcpdump -Z root -i ul-n1 -nn -U -s 96 -w "$1" \
+	ip netns exec "$UL_NS" tcpdump -Z root -i ul-n1 -nn -U --immediate-mode -s 96 -w "$1" \
 		'ip[6:2] & 0x3fff != 0' 2> "$1.err" &
 	UL_FRAGS_PID=$!
 	PN_BGPIDS+=("$UL_FRAGS_PID")
@@ -320,12 +322,14 @@ mid_case()
 	# forwarding does not use learned path MTUs (ip_forward_use_pmtu 0):
 	# the pod's packets cross, their outer packets fragmented by n1
 	ul_frags_start "$PN_TMP/$tag-frags.pcap"
-	big_ping "$tag-4" "$pod" "$(pod_ip4 3 "$p")" 1422
+	# -w: ping waits for every reply (by default for twice the longest
+	# round trip after the last echo, which a busy host can exceed)
+	big_ping "$tag-4" "$pod" "$(pod_ip4 3 "$p")" 1422 -w 30
 	ul_frags_stop
 	grep -q ' 5 received' "$PN_TMP/$tag-4.ping"
 	ktap_result "$tag: IPv4 1450 bytes DF: all 5 pings answered" $?
 	m=$(tcpdump -nn -r "$PN_TMP/$tag-frags.pcap" src host "$IP1" and dst host "$IP3" \
-		2>/dev/null | wc -l)
+		2>/dev/null | grep -c '^[0-9]')
 	[ "$m" -ge 10 ]
 	ktap_result "$tag: IPv4: their outer packets leave n1 fragmented ($m fragments $IP1 -> $IP3 on its underlay port)" $?
 	[ -z "$(icmp_mtu "$tag-4")" ]

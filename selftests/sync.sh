@@ -242,7 +242,8 @@ ktap_info_file "$PN_TMP/loop.bad" 10
 # alternately A,B,...,A and B,A,...,B), route show checked after each
 # batch; a new round until MIN_SYNCS syncs are done. Every sync thus
 # happens while all four pings run, and each ping ends by itself (no echo
-# in flight at a kill): its counts are exact.
+# in flight at a kill): its counts are exact, given that the last reply
+# comes within twice the longest round trip (see ping_counts).
 
 ROUND_ECHOES=400
 BATCH=9
@@ -345,16 +346,20 @@ rc=$?
 ktap_result "route show is exactly the file's after each sync checked ($((2 + (nsync - 2) / 5)) of them)" $rc
 ktap_info_file "$PN_TMP/loop.bad" 10
 
-# ping_counts FILE: "SENT RECEIVED", summed over the rounds' summaries
+# ping_counts FILE: "SENT RECEIVED MAX_RTT_MS", summed (the longest) over
+# the rounds' summaries. After its last echo, ping waits for twice the
+# longest round trip so far (at least the interval), not -W: the margin a
+# stalled host has
 ping_counts()
 {
 	awk '/packets transmitted/ { s += $1; r += $4; n++ }
-		END { if (n) print s, r }' "$1"
+		/^rtt / { split($4, t, "/"); if (t[3] > m) m = t[3] }
+		END { if (n) print s, r, m + 0 }' "$1"
 }
 for p in "${PINGS[@]}"; do
 	read -r name ns dst <<< "$p"
-	read -r sent recv <<< "$(ping_counts "$PN_TMP/ping.$name")"
-	ktap_info "$name: ${sent:-?} sent, ${recv:-?} received in $round rounds"
+	read -r sent recv rtt <<< "$(ping_counts "$PN_TMP/ping.$name")"
+	ktap_info "$name: ${sent:-?} sent, ${recv:-?} received in $round rounds, longest round trip ${rtt:-?} ms"
 	is_num "${sent:-x}" && is_num "${recv:-x}" &&
 		[ "$sent" -eq $((round * ROUND_ECHOES)) ] && [ "$recv" -eq "$sent" ]
 	rc=$?

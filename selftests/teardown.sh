@@ -193,7 +193,7 @@ ns_add "$MV2"
 if ip -n "$N1" link set pn0 netns "$MV2" 2> /dev/null; then
 	ip -n "$MV2" link set pn0 up
 	ktap_check "ip netns del n1 (pn0's socket namespace)" bounded 30 ns_del "$N1"
-	wait_for 15 sh -c "! ip -n '$MV2' link show pn0"
+	wait_for 60 sh -c "! ip -n '$MV2' link show pn0"
 	ktap_result "pn0 (moved out of n1) is deleted with n1's namespace" $?
 else
 	ktap_skip "ip netns del n1 (pn0's socket namespace)" "the move was refused"
