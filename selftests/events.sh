@@ -118,7 +118,7 @@ ktap_info "event order: $got"
 [ "$got" = "$want" ]
 ktap_result "events came once each, in order" $?
 
-"$PYTHON" - "$PN_TMP/mon1j" <<'EOF'
+"$PYTHON" -S - "$PN_TMP/mon1j" <<'EOF'
 import json, sys
 events = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 names = [e["event"] for e in events]

@@ -37,6 +37,9 @@ PN_TOP=$(dirname "$PN_LIB_DIR")
 PODNETCTL=${PODNETCTL:-$PN_TOP/userspace/podnetctl}
 PODNET_KO=${PODNET_KO:-$PN_TOP/build/$(uname -r)/podnet.ko}
 PNUTIL=$PN_LIB_DIR/pnutil.py
+# Every call is "$PYTHON" -S: no site module, which reads the .pth files of
+# every installed package at each start (the scripts use the standard
+# library only); 0.2 to 0.8 s less a call on the debug kernel
 if [ -x /usr/bin/python3 ]; then
 	PYTHON=${PYTHON:-/usr/bin/python3}
 else
@@ -741,7 +744,7 @@ capture_stop()
 # pcap_decode FILE: pnutil pcap-vxlan lines (see pnutil.py)
 pcap_decode()
 {
-	"$PYTHON" "$PNUTIL" pcap-vxlan "$1" "$PN_PORT"
+	"$PYTHON" -S "$PNUTIL" pcap-vxlan "$1" "$PN_PORT"
 }
 
 # pcap_fields FILE [-d DECODE-AS | -Y FILTER | -o PREF]... FIELD...:

@@ -445,7 +445,7 @@ kernel_sync_refused()
 
 	shift
 	before=$(state)
-	ip netns exec "$N1" "$PYTHON" "$PNUTIL" genl-sync pn0 "$@" 2> "$PN_TMP/err"
+	ip netns exec "$N1" "$PYTHON" -S "$PNUTIL" genl-sync pn0 "$@" 2> "$PN_TMP/err"
 	rc=$?
 	ktap_info "genl-sync of $# routes: exit $rc: $(cat "$PN_TMP/err")"
 	[ $rc -eq 1 ] && [ -s "$PN_TMP/err" ] && ! grep -q 'no extack message' "$PN_TMP/err"
