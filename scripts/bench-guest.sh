@@ -417,7 +417,7 @@ variant_measure()
 # 10.X.Y.0/24 via 172.16.x.y, as many nodes as routes)
 gen_routes()
 {
-	"$PYTHON" -S - "$1" "$2" "${3:-mixed}" <<-'EOF'
+	"${PN_PY[@]}" - "$1" "$2" "${3:-mixed}" <<-'EOF'
 	import random, sys
 	n, path, kind = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 	rnd = random.Random(4242)
@@ -457,7 +457,7 @@ batch_of()
 # route_count NS: routes of pn0 in NS
 route_count()
 {
-	pnctl "$1" -j show dev pn0 | "$PYTHON" -S -c 'import json, sys
+	pnctl "$1" -j show dev pn0 | "${PN_PY[@]}" -c 'import json, sys
 d = json.load(sys.stdin)
 d = d[0] if isinstance(d, list) else d
 print(d.get("routes", "?"))'
@@ -627,7 +627,7 @@ cp_measure()
 	gen_routes "$CP_ROUTES" "$f" nodes
 	batch_of "$f" "$f.batch"
 	# flannel: per node a neighbour, a route and an FDB entry
-	"$PYTHON" -S - "$f" "$f.ip" "$f.fdb" <<-'EOF'
+	"${PN_PY[@]}" - "$f" "$f.ip" "$f.fdb" <<-'EOF'
 	import sys
 	src, ipf, fdbf = sys.argv[1:]
 	with open(src) as s, open(ipf, "w") as ip, open(fdbf, "w") as fdb:

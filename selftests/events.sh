@@ -35,28 +35,11 @@ m1n=$BG_PID
 bg_run "$N2" "$PODNETCTL" monitor > "$PN_TMP/mon2" 2>&1
 m2=$BG_PID
 
-# listening: each monitor has reported a probe peer's add and del made
-# after it started (n1's three and n2's own); the lines up to then are
-# left out of the checks
-PROBE1=192.168.1.251
-PROBE2=192.168.1.252
-# shown FILE ADDR: FILE has the probe's "peer del" (text or JSON)
-shown()
-{
-	grep -qE "peer del.*${2//./\\.}" "$PN_TMP/$1"
-}
-all_shown()
-{
-	shown mon1 "$PROBE1" && shown mon1j "$PROBE1" && shown mon1n "$PROBE1" &&
-		shown mon2 "$PROBE2"
-}
-ok=1
-for ((i = 0; i < 10 && ok; i++)); do
-	pnctl "$N1" peer add "$PROBE1" dev pn0 && pnctl "$N1" peer del "$PROBE1" dev pn0 &&
-		pnctl "$N2" peer add "$PROBE2" dev pn0 && pnctl "$N2" peer del "$PROBE2" dev pn0 &&
-		wait_for 2 all_shown && ok=0
-done
-[ $ok -eq 0 ] || ktap_info "the monitors did not all report the probe peers"
+# every monitor listening (n1's three and n2's own); the lines up to then
+# are left out of the checks
+monitors_listening 192.168.1.250 "$N1:$PN_TMP/mon1" "$N1:$PN_TMP/mon1j" \
+	"$N1:$PN_TMP/mon1n" "$N2:$PN_TMP/mon2" ||
+	ktap_info "the monitors did not all report the probe peer"
 declare -A start
 for f in mon1 mon1j mon1n mon2; do
 	start[$f]=$(wc -l < "$PN_TMP/$f")
@@ -118,7 +101,7 @@ ktap_info "event order: $got"
 [ "$got" = "$want" ]
 ktap_result "events came once each, in order" $?
 
-"$PYTHON" -S - "$PN_TMP/mon1j" <<'EOF'
+"${PN_PY[@]}" - "$PN_TMP/mon1j" <<'EOF'
 import json, sys
 events = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 names = [e["event"] for e in events]

@@ -37,14 +37,15 @@ PN_TOP=$(dirname "$PN_LIB_DIR")
 PODNETCTL=${PODNETCTL:-$PN_TOP/userspace/podnetctl}
 PODNET_KO=${PODNET_KO:-$PN_TOP/build/$(uname -r)/podnet.ko}
 PNUTIL=$PN_LIB_DIR/pnutil.py
-# Every call is "$PYTHON" -S: no site module, which reads the .pth files of
-# every installed package at each start (the scripts use the standard
-# library only); 0.2 to 0.8 s less a call on the debug kernel
 if [ -x /usr/bin/python3 ]; then
 	PYTHON=${PYTHON:-/usr/bin/python3}
 else
 	PYTHON=${PYTHON:-python3}
 fi
+# how the scripts run python: -S, no site module, which reads the .pth
+# files of every installed package at each start (the scripts use the
+# standard library only); 0.2 to 0.8 s less a call on the debug kernel
+PN_PY=("$PYTHON" -S)
 # JSON: gojq starts in about a tenth of jq 1.6's time (jq compiles its
 # builtins at every start: 0.3 s in the emulated VM, 0.45 s on the debug
 # kernel, and the selftests call it a few hundred times); jq is the fallback
@@ -260,6 +261,41 @@ wait_for()
 		sleep 0.2
 	done
 	return 0
+}
+
+# monitors_listening ADDR NS:FILE...: each NS adds and deletes a probe
+# peer ADDR on its pn0 until every FILE (what a podnetctl monitor in that
+# NS prints, text or JSON) shows the "peer del" (10 tries of 2 s); false
+# when one never does. A monitor listens once it reports a change made
+# after it started: the lines up to then are the probe's.
+monitors_listening()
+{
+	local addr=$1 re i a ns nss=()
+
+	shift
+	re="peer del.*${addr//./\\.}"
+	for a in "$@"; do
+		[[ " ${nss[*]} " == *" ${a%%:*} "* ]] || nss+=("${a%%:*}")
+	done
+	for ((i = 0; i < 10; i++)); do
+		for ns in "${nss[@]}"; do
+			pnctl "$ns" peer add "$addr" dev pn0 &&
+				pnctl "$ns" peer del "$addr" dev pn0
+		done
+		wait_for 2 monitors_show "$re" "$@" && return 0
+	done
+	return 1
+}
+
+# monitors_show REGEX NS:FILE...: every FILE has a line matching REGEX
+monitors_show()
+{
+	local re=$1 a
+
+	shift
+	for a in "$@"; do
+		grep -qE -- "$re" "${a#*:}" || return 1
+	done
 }
 
 # ping_ok NS DST: one reply within a few tries (the first packet may wait
@@ -744,7 +780,7 @@ capture_stop()
 # pcap_decode FILE: pnutil pcap-vxlan lines (see pnutil.py)
 pcap_decode()
 {
-	"$PYTHON" -S "$PNUTIL" pcap-vxlan "$1" "$PN_PORT"
+	"${PN_PY[@]}" "$PNUTIL" pcap-vxlan "$1" "$PN_PORT"
 }
 
 # pcap_fields FILE [-d DECODE-AS | -Y FILTER | -o PREF]... FIELD...:

@@ -155,7 +155,7 @@ raw_refused()
 
 	shift 3
 	before=$(pnctl "$N1" -j show 2>&1)
-	ip netns exec "$N1" "$PYTHON" -S "$PNUTIL" rtnl-link "$op" "$name" "$@" \
+	ip netns exec "$N1" "${PN_PY[@]}" "$PNUTIL" rtnl-link "$op" "$name" "$@" \
 		2> "$PN_TMP/err"
 	rc=$?
 	ktap_info "rtnl-link $op $name $*: exit $rc: $(cat "$PN_TMP/err")"
@@ -171,7 +171,7 @@ raw_refused()
 	ktap_result "kernel: $desc" $?
 }
 ktap_check "kernel: raw RTM_NEWLINK pn4 vni=7 port=4791 works (control)" \
-	sh -c "ip netns exec '$N1' '$PYTHON' -S '$PNUTIL' rtnl-link add pn4 vni=7 port=4791 &&
+	sh -c "ip netns exec '$N1' ${PN_PY[*]} '$PNUTIL' rtnl-link add pn4 vni=7 port=4791 &&
 		ip netns exec '$N1' '$PODNETCTL' -j show dev pn4 | grep -q '\"vni\":7' &&
 		ip -n '$N1' link del pn4"
 raw_refused "vni 16777216 refused" add pn4 vni=16777216

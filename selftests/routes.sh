@@ -324,7 +324,7 @@ kernel_sync_refused()
 	local desc=$1 rc
 
 	shift
-	ip netns exec "$N1" "$PYTHON" -S "$PNUTIL" genl-sync pn0 "$@" 2> "$PN_TMP/err"
+	ip netns exec "$N1" "${PN_PY[@]}" "$PNUTIL" genl-sync pn0 "$@" 2> "$PN_TMP/err"
 	rc=$?
 	ktap_info "genl-sync $*: exit $rc: $(cat "$PN_TMP/err")"
 	[ $rc -eq 1 ] && ! grep -q 'no extack message' "$PN_TMP/err" &&
@@ -442,7 +442,7 @@ kernel_refused()
 
 	shift
 	t0=$(pnctl "$N1" route show dev pn0; pnctl "$N1" peer show dev pn0)
-	ip netns exec "$N1" "$PYTHON" -S "$PNUTIL" genl-route "$@" 2> "$PN_TMP/err"
+	ip netns exec "$N1" "${PN_PY[@]}" "$PNUTIL" genl-route "$@" 2> "$PN_TMP/err"
 	rc=$?
 	err=$(cat "$PN_TMP/err")
 	t1=$(pnctl "$N1" route show dev pn0; pnctl "$N1" peer show dev pn0)
@@ -453,9 +453,9 @@ kernel_refused()
 	ktap_result "kernel: $desc: refused with a message, tables unchanged" $?
 }
 ktap_check "kernel: the raw client adds and deletes a valid route (control)" \
-	ip netns exec "$N1" sh -c "'$PYTHON' -S '$PNUTIL' genl-route add pn0 10.244.6.0 --len 24 --via $(node_ip 2) &&
+	ip netns exec "$N1" sh -c "${PN_PY[*]} '$PNUTIL' genl-route add pn0 10.244.6.0 --len 24 --via $(node_ip 2) &&
 		'$PODNETCTL' route show dev pn0 | grep -q 10.244.6.0/24 &&
-		'$PYTHON' -S '$PNUTIL' genl-route del pn0 10.244.6.0 --len 24"
+		${PN_PY[*]} '$PNUTIL' genl-route del pn0 10.244.6.0 --len 24"
 kernel_refused "host bits set" add pn0 10.244.5.1 --len 24 --via "$(node_ip 2)"
 kernel_refused "IPv4 prefix length 33" add pn0 10.244.5.0 --len 33 --via "$(node_ip 2)"
 kernel_refused "IPv6 prefix length 129" add pn0 fd00:244:5:: --len 129 --via "$(node_ip 2)"

@@ -47,7 +47,7 @@ send()
 	local ns=$1 src=$2 isrc=$3 idst=$4
 
 	shift 4
-	ip netns exec "$ns" "$PYTHON" -S "$PNUTIL" send-vxlan --src "$src" \
+	ip netns exec "$ns" "${PN_PY[@]}" "$PNUTIL" send-vxlan --src "$src" \
 		--dst "$(node_ip 1)" --port "$PN_PORT" --mac "$mac" \
 		--inner-src "$isrc" --inner-dst "$idst" --count "$COUNT" "$@"
 }

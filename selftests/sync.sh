@@ -153,14 +153,8 @@ ktap_info "file A: $COUNTS_A; file B: $COUNTS_B"
 : > "$PN_TMP/want_events"
 bg_run "$N1" "$PODNETCTL" monitor dev pn0 > "$PN_TMP/mon" 2> "$PN_TMP/mon.err"
 MON=$BG_PID
-# the monitor listens once it reports a change made after it started
-ok=1
-for ((i = 0; i < 10 && ok; i++)); do
-	pnctl "$N1" peer add 192.168.1.250 dev pn0 &&
-		pnctl "$N1" peer del 192.168.1.250 dev pn0 &&
-		wait_for 2 grep -q '^peer del 192.168.1.250 ' "$PN_TMP/mon" && ok=0
-done
-ktap_result "podnetctl monitor on n1 is listening (sees a probe peer add/del)" $ok
+monitors_listening 192.168.1.250 "$N1:$PN_TMP/mon"
+ktap_result "podnetctl monitor on n1 is listening (sees a probe peer add/del)" $?
 # everything after this line of the monitor is the syncs' doing
 mon_start=$(wc -l < "$PN_TMP/mon")
 
@@ -445,7 +439,7 @@ kernel_sync_refused()
 
 	shift
 	before=$(state)
-	ip netns exec "$N1" "$PYTHON" -S "$PNUTIL" genl-sync pn0 "$@" 2> "$PN_TMP/err"
+	ip netns exec "$N1" "${PN_PY[@]}" "$PNUTIL" genl-sync pn0 "$@" 2> "$PN_TMP/err"
 	rc=$?
 	ktap_info "genl-sync of $# routes: exit $rc: $(cat "$PN_TMP/err")"
 	[ $rc -eq 1 ] && [ -s "$PN_TMP/err" ] && ! grep -q 'no extack message' "$PN_TMP/err"
