@@ -171,7 +171,7 @@ ul_frags_start()
 
 ul_frags_stop()
 {
-	sleep 0.5
+	pn_sleep 0.5
 	kill -INT "$UL_FRAGS_PID" 2>/dev/null
 	wait "$UL_FRAGS_PID" 2>/dev/null
 	return 0

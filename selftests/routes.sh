@@ -194,7 +194,7 @@ bg_run "$(pod_ns 2 a)" ping -f -q -w 30 "$(pod_ip4 1 a)" > /dev/null 2>&1
 f2=$BG_PID
 bg_run "$(pod_ns 3 b)" ping -f -q -w 30 "$(pod_ip6 1 b)" > /dev/null 2>&1
 f3=$BG_PID
-sleep 1
+pn_sleep 1
 t0=$SECONDS
 ip netns exec "$N1" timeout 120 "$PODNETCTL" -batch "$PN_TMP/churn" > "$PN_TMP/churn.out" 2>&1
 rc=$?
@@ -347,7 +347,7 @@ bg_run "$P1A" ping -f -q -w 60 "$(pod_ip4 2 a)" > /dev/null 2>&1
 f1=$BG_PID
 bg_run "$(pod_ns 1 b)" ping -f -q -w 60 "$(pod_ip6 3 a)" > /dev/null 2>&1
 f2=$BG_PID
-sleep 1
+pn_sleep 1
 ok=0
 t0=$SECONDS
 for ((i = 0; i < 20; i++)); do

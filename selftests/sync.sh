@@ -318,7 +318,7 @@ while [ "$nsync" -lt "$MIN_SYNCS" ] && [ "$SECONDS" -lt "$deadline" ]; do
 			>> "$PN_TMP/ping.$name" 2>&1
 		ping_pids+=("$BG_PID")
 	done
-	sleep 0.5
+	pn_sleep 0.5
 	while alive; do
 		loop_batch "$nbatch" || nfail=$((nfail + 1))
 		nbatch=$((nbatch + 1))
@@ -459,7 +459,7 @@ kernel_sync_refused "50 good routes, then one repeated" \
 
 # -------------------------------------------------------------- events ----
 
-sleep 1
+pn_sleep 1
 kill -TERM "$MON" 2>/dev/null
 wait "$MON"
 mrc=$?

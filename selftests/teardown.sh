@@ -47,7 +47,7 @@ bounded()
 			echo "still running after $secs s: $*"
 			return 124
 		fi
-		sleep 0.2
+		pn_sleep 0.2
 	done
 	wait "$pid"
 	rc=$?
@@ -68,7 +68,7 @@ flood_done()
 
 	while kill -0 "$1" 2>/dev/null; do
 		[ "$SECONDS" -lt "$deadline" ] || return 1
-		sleep 0.2
+		pn_sleep 0.2
 	done
 	wait "$1" 2>/dev/null
 	return 0
@@ -93,7 +93,7 @@ flood "$P1A" "$(pod_ip4 2 a)" 6
 fpid=$BG_PID
 flood "$(pod_ns 1 b)" "$(pod_ip6 2 b)" 6
 fpid6=$BG_PID
-sleep 2
+pn_sleep 2
 tx1=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
 ktap_info "n1 peer $(node_ip 2) tx_packets after 2 s of flood: $tx0 -> $tx1"
 is_num "$tx0" && is_num "$tx1" && [ "$tx1" -gt $((tx0 + 50)) ]
@@ -119,10 +119,10 @@ flood "$P1A" "$(pod_ip4 2 a)" 4
 fpid=$BG_PID
 flood "$(pod_ns 2 a)" "$(pod_ip4 1 a)" 4
 fpid2=$BG_PID
-sleep 1
+pn_sleep 1
 ktap_check "ip link set pn0 down on n1 mid-flood" \
 	bounded 30 ip -n "$N1" link set pn0 down
-sleep 1
+pn_sleep 1
 flood_done "$fpid"
 flood_done "$fpid2"
 # the kernel drops IPv4 routes of a device that goes down: add them back
@@ -166,7 +166,7 @@ flood "$P1A" "$(pod_ip4 3 a)" 4
 fpid=$BG_PID
 flood "$(pod_ns 3 a)" "$(pod_ip4 1 a)" 4
 fpid3=$BG_PID
-sleep 1
+pn_sleep 1
 ktap_check "ip netns del n3 (with pn0) mid-flood" bounded 30 ns_del "$(node_ns 3)"
 flood_done "$fpid"
 flood_done "$fpid3"
@@ -177,7 +177,7 @@ flood "$P1A" "$(pod_ip4 2 a)" 4
 fpid=$BG_PID
 flood "$(pod_ns 2 a)" "$(pod_ip4 1 a)" 4
 fpid2=$BG_PID
-sleep 1
+pn_sleep 1
 ktap_check "ip link del eth0 on n2 (pn0's underlay) mid-flood" \
 	bounded 30 ip -n "$N2" link del eth0
 flood_done "$fpid"
@@ -206,7 +206,7 @@ ktap_info_file "$PN_TMP/times"
 # a leaked reference shows as "unregister_netdevice: waiting" 10 s after
 # the last deletion
 t_wait=$((11 - (SECONDS - t_del)))
-[ "$t_wait" -le 0 ] || sleep "$t_wait"
+[ "$t_wait" -le 0 ] || pn_sleep "$t_wait"
 check_dmesg "kernel log clean after the device deletions"
 
 # E. rmmod with devices up and traffic running, then load again. Built in
@@ -227,7 +227,7 @@ topo_create > "$PN_TMP/topo.log" 2>&1 || ktap_info_file "$PN_TMP/topo.log"
 flood "$P1A" "$(pod_ip4 2 a)" 6
 flood "$(pod_ns 2 b)" "$(pod_ip6 3 b)" 6
 flood "$(pod_ns 3 a)" "$(pod_ip4 1 b)" 6
-sleep 1
+pn_sleep 1
 if podnet_builtin; then
 	ktap_check "podnet built in: link del pn0 on 3 nodes with floods running" \
 		bounded 60 del_all_pn0
@@ -254,7 +254,7 @@ if podnet_builtin; then
 	ktap_result "the kernel log has 'podnet: loaded' (from boot)" $?
 else
 	ktap_check "insmod podnet again" podnet_load
-	sleep 0.5
+	pn_sleep 0.5
 	dmesg_since_mark "$PN_TMP/dmesg"
 	grep -q 'podnet: loaded' "$PN_TMP/dmesg"
 	ktap_result "the module says 'podnet: loaded'" $?
@@ -267,7 +267,7 @@ topo_macs >> "$PN_TMP/re.log" 2>&1 || ok=1
 [ $ok -eq 0 ] || ktap_info_file "$PN_TMP/re.log"
 [ $ok -eq 0 ] && ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
 ktap_result "pn0 on every node again after reload, pods reach each other" $?
-sleep 1
+pn_sleep 1
 check_dmesg "kernel log clean after rmmod and reload"
 
 ktap_finish
