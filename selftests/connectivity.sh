@@ -27,7 +27,7 @@ for ((n = 1; n <= PN_NODES; n++)); do
 		for ((m = 1; m <= PN_NODES; m++)); do
 			[ "$m" -ne "$n" ] || continue
 			for q in $PODS; do
-				src=$(pod_ns "$n" "$p")
+				src=${PN_POD_NS[${n}${p}]}
 				for fam in 4 6; do
 					dst=$(pod_ip$fam "$m" "$q")
 					ping_ok "$src" "$dst"
@@ -40,27 +40,27 @@ done
 
 # 2. full-MTU packets (pod MTU 1450 = pn0 MTU), DF set
 ktap_check "ping -4 p1a -> p2a, 1450 byte packets, DF" \
-	ip netns exec "$(pod_ns 1 a)" ping -n -q -c 2 -W 2 -M "do" -s 1422 \
-	"$(pod_ip4 2 a)"
+	ip netns exec "${PN_POD_NS[1a]}" ping -n -q -c 2 -W 2 -M "do" -s 1422 \
+	"${PN_POD_IP4[2a]}"
 ktap_check "ping -6 p1a -> p2a, 1450 byte packets" \
-	ip netns exec "$(pod_ns 1 a)" ping -n -q -c 2 -W 2 -M "do" -s 1402 \
-	"$(pod_ip6 2 a)"
+	ip netns exec "${PN_POD_NS[1a]}" ping -n -q -c 2 -W 2 -M "do" -s 1402 \
+	"${PN_POD_IP6[2a]}"
 
 # 3. 20 MB over TCP, compared by sha256
 t0=$SECONDS
 xfer_check "20 MB TCP p1a -> p2b over IPv4 arrives intact" \
-	"$(pod_ns 1 a)" "$(pod_ns 2 b)" "$(pod_ip4 2 b)" 20480
+	"${PN_POD_NS[1a]}" "${PN_POD_NS[2b]}" "${PN_POD_IP4[2b]}" 20480
 ktap_info "IPv4 transfer took $((SECONDS - t0)) s"
 t0=$SECONDS
 xfer_check "20 MB TCP p3b -> p1a over IPv6 arrives intact" \
-	"$(pod_ns 3 b)" "$(pod_ns 1 a)" "$(pod_ip6 1 a)" 20480
+	"${PN_POD_NS[3b]}" "${PN_POD_NS[1a]}" "${PN_POD_IP6[1a]}" 20480
 ktap_info "IPv6 transfer took $((SECONDS - t0)) s"
 
 # 4. what the underlay sees
 pcap=$PN_TMP/ul-n1.pcap
 if capture_start "$UL_NS" ul-n1 "$pcap"; then
-	ping_ok "$(pod_ns 1 a)" "$(pod_ip4 2 a)"
-	ping_ok "$(pod_ns 1 a)" "$(pod_ip6 2 a)"
+	ping_ok "${PN_POD_NS[1a]}" "${PN_POD_IP4[2a]}"
+	ping_ok "${PN_POD_NS[1a]}" "${PN_POD_IP6[2a]}"
 	capture_stop
 	pcap_decode "$pcap" > "$PN_TMP/decoded"
 else
@@ -76,18 +76,18 @@ seen()
 {
 	grep -q "^$1 $2 $3 $4 $5 $6 " "$PN_TMP/decoded"
 }
-n1=$(node_ip 1)
-n2=$(node_ip 2)
-ktap_check "underlay: UDP $PN_PORT VNI $PN_VNI $n1 -> $n2 carries $(pod_ip4 1 a) -> $(pod_ip4 2 a)" \
-	seen vxlan "$PN_VNI" "$n1" "$n2" "$(pod_ip4 1 a)" "$(pod_ip4 2 a)"
-ktap_check "underlay: UDP $PN_PORT VNI $PN_VNI $n2 -> $n1 carries $(pod_ip4 2 a) -> $(pod_ip4 1 a)" \
-	seen vxlan "$PN_VNI" "$n2" "$n1" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)"
-ktap_check "underlay: UDP $PN_PORT VNI $PN_VNI $n1 -> $n2 carries $(pod_ip6 1 a) -> $(pod_ip6 2 a)" \
-	seen vxlan "$PN_VNI" "$n1" "$n2" "$(pod_ip6 1 a)" "$(pod_ip6 2 a)"
-ktap_check "underlay: UDP $PN_PORT VNI $PN_VNI $n2 -> $n1 carries $(pod_ip6 2 a) -> $(pod_ip6 1 a)" \
-	seen vxlan "$PN_VNI" "$n2" "$n1" "$(pod_ip6 2 a)" "$(pod_ip6 1 a)"
+n1=${PN_NODE_IP[1]}
+n2=${PN_NODE_IP[2]}
+ktap_check "underlay: UDP $PN_PORT VNI $PN_VNI $n1 -> $n2 carries ${PN_POD_IP4[1a]} -> ${PN_POD_IP4[2a]}" \
+	seen vxlan "$PN_VNI" "$n1" "$n2" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[2a]}"
+ktap_check "underlay: UDP $PN_PORT VNI $PN_VNI $n2 -> $n1 carries ${PN_POD_IP4[2a]} -> ${PN_POD_IP4[1a]}" \
+	seen vxlan "$PN_VNI" "$n2" "$n1" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}"
+ktap_check "underlay: UDP $PN_PORT VNI $PN_VNI $n1 -> $n2 carries ${PN_POD_IP6[1a]} -> ${PN_POD_IP6[2a]}" \
+	seen vxlan "$PN_VNI" "$n1" "$n2" "${PN_POD_IP6[1a]}" "${PN_POD_IP6[2a]}"
+ktap_check "underlay: UDP $PN_PORT VNI $PN_VNI $n2 -> $n1 carries ${PN_POD_IP6[2a]} -> ${PN_POD_IP6[1a]}" \
+	seen vxlan "$PN_VNI" "$n2" "$n1" "${PN_POD_IP6[2a]}" "${PN_POD_IP6[1a]}"
 
-mac2=$(pn_vtep_mac "$(node_ns 2)" 2>&1)
+mac2=$(pn_vtep_mac "${PN_NODE_NS[2]}" 2>&1)
 mac2=$(echo "$mac2" | tr 'A-F' 'a-f')
 macs=$(awk -v s="$n1" -v d="$n2" '$1 == "vxlan" && $3 == s && $4 == d { print $8 }' \
 	"$PN_TMP/decoded" | sort -u)
@@ -99,8 +99,8 @@ ktap_result "underlay: inner Ethernet destination is the peer's vtep mac" $?
 ktap_result "underlay: no pod address in clear" $?
 
 # 5. peer counters saw it
-tx=$(pn_peer_stat "$(node_ns 1)" "$n2" tx_packets 2>&1)
-rx=$(pn_peer_stat "$(node_ns 1)" "$n2" rx_packets 2>&1)
+tx=$(pn_peer_stat "${PN_NODE_NS[1]}" "$n2" tx_packets 2>&1)
+rx=$(pn_peer_stat "${PN_NODE_NS[1]}" "$n2" rx_packets 2>&1)
 ktap_info "n1 peer $n2: tx_packets $tx rx_packets $rx"
 is_num "$tx" && is_num "$rx" && [ "$tx" -gt 0 ] && [ "$rx" -gt 0 ]
 ktap_result "n1's peer counters for $n2 count packets both ways" $?

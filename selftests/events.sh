@@ -19,8 +19,8 @@ ktap_plan 11
 podnet_require
 topo_create_or_bail
 
-N1=$(node_ns 1)
-N2=$(node_ns 2)
+N1=${PN_NODE_NS[1]}
+N2=${PN_NODE_NS[2]}
 pn_tmpdir
 NEW=192.168.1.50
 
@@ -47,14 +47,14 @@ done
 
 {
 	for m in 2 3; do
-		echo "10.244.$m.0/24 via $(node_ip $m)"
-		echo "fd00:244:$m::/64 via $(node_ip $m)"
+		echo "10.244.$m.0/24 via ${PN_NODE_IP[$m]}"
+		echo "fd00:244:$m::/64 via ${PN_NODE_IP[$m]}"
 	done
 } > "$PN_TMP/full"
 ok=0
 pnctl "$N1" route add 10.244.9.0/24 via "$NEW" dev pn0 || ok=1
 pnctl "$N1" peer change "$NEW" dev pn0 port 4789 || ok=1
-pnctl "$N1" route replace 10.244.9.0/24 via "$(node_ip 3)" dev pn0 || ok=1
+pnctl "$N1" route replace 10.244.9.0/24 via "${PN_NODE_IP[3]}" dev pn0 || ok=1
 pnctl "$N1" route del 10.244.9.0/24 dev pn0 || ok=1
 pnctl "$N1" peer del "$NEW" dev pn0 || ok=1
 pnctl "$N1" sync dev pn0 "$PN_TMP/full" || ok=1
@@ -88,7 +88,7 @@ saw "$PN_TMP/mon1" "^peer add $NEW .*dev pn0" &&
 ktap_result "route to a new peer: 'peer add $NEW' and 'route add 10.244.9.0/24 via $NEW'" $?
 ktap_check "peer change event" saw "$PN_TMP/mon1" "^peer change $NEW .*port 4789"
 ktap_check "route replace shows as route add via the new peer" \
-	saw "$PN_TMP/mon1" "^route add $R via $(node_ip 3) dev pn0"
+	saw "$PN_TMP/mon1" "^route add $R via ${PN_NODE_IP[3]} dev pn0"
 ktap_check "route del event" saw "$PN_TMP/mon1" "^route del $R "
 ktap_check "peer del event" saw "$PN_TMP/mon1" "^peer del $NEW "
 ktap_check "sync event with the new counts (peers 2 routes 4)" \

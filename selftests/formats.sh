@@ -39,10 +39,10 @@ podnet_require
 pn_tmpdir
 
 VNI=42
-N1=$(node_ns 1)
-N2=$(node_ns 2)
-N4=$(node_ns 4)
-N5=$(node_ns 5)
+N1=${PN_NODE_NS[1]}
+N2=${PN_NODE_NS[2]}
+N4=${PN_NODE_NS[4]}
+N5=${PN_NODE_NS[5]}
 IPIP_EXT_MSG="ipip needs an IPv4 peer address"
 
 # The kernel's ipip (tunl0, for IPv4 pods) and sit (IPv6 pods over IPv4);
@@ -64,11 +64,11 @@ calico_node()
 {
 	ip -n "$N4" link set tunl0 up || return 1
 	ip -n "$N4" addr add 10.244.4.0/32 dev tunl0 || return 1
-	ip -n "$N4" route add 10.244.1.0/24 via "$(node_ip 1)" dev tunl0 \
+	ip -n "$N4" route add 10.244.1.0/24 via "${PN_NODE_IP[1]}" dev tunl0 \
 		onlink || return 1
 	[ "$HAVE_SIT" -eq 1 ] || return 0
-	ip -n "$N4" link add sit1 type sit local "$(node_ip 4)" \
-		remote "$(node_ip 1)" || return 1
+	ip -n "$N4" link add sit1 type sit local "${PN_NODE_IP[4]}" \
+		remote "${PN_NODE_IP[1]}" || return 1
 	ip -n "$N4" link set sit1 up || return 1
 	ip -n "$N4" -6 route add fd00:244:1::/64 dev sit1
 }
@@ -83,21 +83,21 @@ setup()
 	done
 	topo_node_bare 5 || return 1
 
-	topo_pn0 1 local "$(node_ip 1)" vni "$VNI" || return 1
-	pnctl "$N1" peer add "$(node_ip 2)" dev pn0 encap gpe || return 1
-	pnctl "$N1" peer add "$(node_ip 3)" dev pn0 encap gpe || return 1
-	pnctl "$N1" peer add "$(node_ip 4)" dev pn0 encap ipip || return 1
+	topo_pn0 1 local "${PN_NODE_IP[1]}" vni "$VNI" || return 1
+	pnctl "$N1" peer add "${PN_NODE_IP[2]}" dev pn0 encap gpe || return 1
+	pnctl "$N1" peer add "${PN_NODE_IP[3]}" dev pn0 encap gpe || return 1
+	pnctl "$N1" peer add "${PN_NODE_IP[4]}" dev pn0 encap ipip || return 1
 	for n in 2 3 4; do
 		topo_routes 1 "$n" add || return 1
 	done
 
-	topo_pn0 2 local "$(node_ip 2)" vni "$VNI" encap gpe || return 1
+	topo_pn0 2 local "${PN_NODE_IP[2]}" vni "$VNI" encap gpe || return 1
 	topo_routes 2 1 add || return 1
 	topo_routes 2 3 add || return 1
 
 	linux_gpe_node 3 || return 1
-	linux_gpe_routes 3 1 "$VNI" "$(node_ip 1)" || return 1
-	linux_gpe_routes 3 2 "$VNI" "$(node_ip 2)" || return 1
+	linux_gpe_routes 3 1 "$VNI" "${PN_NODE_IP[1]}" || return 1
+	linux_gpe_routes 3 2 "$VNI" "${PN_NODE_IP[2]}" || return 1
 
 	if [ "$HAVE_IPIP" -eq 1 ]; then
 		calico_node || return 1
@@ -111,37 +111,37 @@ if ! setup > "$PN_TMP/topo.log" 2>&1; then
 fi
 PN_DIAG_NODES=("$N1" "$N2")
 
-P1A=$(pod_ns 1 a)
-P1B=$(pod_ns 1 b)
+P1A=${PN_POD_NS[1a]}
+P1B=${PN_POD_NS[1b]}
 
 # ------------------------------------------------------------ VXLAN-GPE ---
 
-ping_check "gpe: podnet p1a -> Linux p3a (IPv4)" "$P1A" "$(pod_ip4 3 a)"
-ping_check "gpe: Linux p3a -> podnet p1a (IPv4)" "$(pod_ns 3 a)" "$(pod_ip4 1 a)"
-ping_check "gpe: podnet p1b -> Linux p3b (IPv6)" "$P1B" "$(pod_ip6 3 b)"
-ping_check "gpe: Linux p3b -> podnet p1b (IPv6)" "$(pod_ns 3 b)" "$(pod_ip6 1 b)"
+ping_check "gpe: podnet p1a -> Linux p3a (IPv4)" "$P1A" "${PN_POD_IP4[3a]}"
+ping_check "gpe: Linux p3a -> podnet p1a (IPv4)" "${PN_POD_NS[3a]}" "${PN_POD_IP4[1a]}"
+ping_check "gpe: podnet p1b -> Linux p3b (IPv6)" "$P1B" "${PN_POD_IP6[3b]}"
+ping_check "gpe: Linux p3b -> podnet p1b (IPv6)" "${PN_POD_NS[3b]}" "${PN_POD_IP6[1b]}"
 ping_check "gpe (device encap): podnet p2a -> Linux p3a (IPv4)" \
-	"$(pod_ns 2 a)" "$(pod_ip4 3 a)"
+	"${PN_POD_NS[2a]}" "${PN_POD_IP4[3a]}"
 ping_check "gpe (device encap): Linux p3b -> podnet p2b (IPv6)" \
-	"$(pod_ns 3 b)" "$(pod_ip6 2 b)"
+	"${PN_POD_NS[3b]}" "${PN_POD_IP6[2b]}"
 ping_check "gpe: podnet p1a (peer encap) -> podnet p2a (device encap) (IPv4)" \
-	"$P1A" "$(pod_ip4 2 a)"
+	"$P1A" "${PN_POD_IP4[2a]}"
 ping_check "gpe: podnet p2b (device encap) -> podnet p1b (peer encap) (IPv6)" \
-	"$(pod_ns 2 b)" "$(pod_ip6 1 b)"
+	"${PN_POD_NS[2b]}" "${PN_POD_IP6[1b]}"
 
 xfer_check "gpe: TCP podnet p1a -> Linux p3a (IPv4), intact" \
-	"$P1A" "$(pod_ns 3 a)" "$(pod_ip4 3 a)"
+	"$P1A" "${PN_POD_NS[3a]}" "${PN_POD_IP4[3a]}"
 xfer_check "gpe: TCP Linux p3a -> podnet p1a (IPv4), intact" \
-	"$(pod_ns 3 a)" "$P1A" "$(pod_ip4 1 a)"
+	"${PN_POD_NS[3a]}" "$P1A" "${PN_POD_IP4[1a]}"
 xfer_check "gpe: TCP podnet p1b -> Linux p3b (IPv6), intact" \
-	"$P1B" "$(pod_ns 3 b)" "$(pod_ip6 3 b)"
+	"$P1B" "${PN_POD_NS[3b]}" "${PN_POD_IP6[3b]}"
 xfer_check "gpe: TCP Linux p3b -> podnet p1b (IPv6), intact" \
-	"$(pod_ns 3 b)" "$P1B" "$(pod_ip6 1 b)"
+	"${PN_POD_NS[3b]}" "$P1B" "${PN_POD_IP6[1b]}"
 
 # n1 -> n3 on the wire, decoded as VXLAN-GPE
 if capture_start "$UL_NS" ul-n1 "$PN_TMP/gpe.pcap" udp port "$PN_PORT"; then
-	ns_run "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip4 3 a)" > /dev/null 2>&1
-	ns_run "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip6 3 b)" > /dev/null 2>&1
+	ns_run "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "${PN_POD_IP4[3a]}" > /dev/null 2>&1
+	ns_run "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "${PN_POD_IP6[3b]}" > /dev/null 2>&1
 	capture_stop
 fi
 # fields: 1 ip.src 2 ip.dst 3 ipv6.src 4 ipv6.dst 5 vni 6 next proto 7 flags
@@ -151,8 +151,8 @@ pcap_fields "$PN_TMP/gpe.pcap" -d "udp.port==$PN_PORT,vxlan_gpe" \
 ktap_info "gpe capture on ul-n1 (ip.src|ip.dst|ipv6.src|ipv6.dst|vni|np|flags):"
 ktap_info_file "$PN_TMP/gpe.txt" 12
 ktap_info_file "$PN_TMP/gpe.pcap.tshark-err" 5
-S=$(node_ip 1)
-D=$(node_ip 3)
+S=${PN_NODE_IP[1]}
+D=${PN_NODE_IP[3]}
 # every n1 -> n3 packet (at least the 4 echo requests): flags I and P
 # (0x08 | 0x04, version 0, no O bit), VNI 42, next protocol 1 or 2
 awk -F'|' -v s="$S" -v d="$D" -v vni="$VNI" '
@@ -164,12 +164,12 @@ awk -F'|' -v s="$S" -v d="$D" -v vni="$VNI" '
 	}
 	END { exit !(n >= 4 && !bad) }' "$PN_TMP/gpe.txt"
 ktap_result "gpe capture: every n1 -> n3 packet is VXLAN-GPE (I+P) with VNI $VNI" $?
-grep -qxF "$S,$(pod_ip4 1 a)|$D,$(pod_ip4 3 a)|||$VNI|1|0x0c" "$PN_TMP/gpe.txt"
+grep -qxF "$S,${PN_POD_IP4[1a]}|$D,${PN_POD_IP4[3a]}|||$VNI|1|0x0c" "$PN_TMP/gpe.txt"
 rc=$?
-ktap_result "gpe capture: next protocol 1 carries $(pod_ip4 1 a) -> $(pod_ip4 3 a)" $rc
-grep -qxF "$S|$D|$(pod_ip6 1 b)|$(pod_ip6 3 b)|$VNI|2|0x0c" "$PN_TMP/gpe.txt"
+ktap_result "gpe capture: next protocol 1 carries ${PN_POD_IP4[1a]} -> ${PN_POD_IP4[3a]}" $rc
+grep -qxF "$S|$D|${PN_POD_IP6[1b]}|${PN_POD_IP6[3b]}|$VNI|2|0x0c" "$PN_TMP/gpe.txt"
 rc=$?
-ktap_result "gpe capture: next protocol 2 carries $(pod_ip6 1 b) -> $(pod_ip6 3 b)" $rc
+ktap_result "gpe capture: next protocol 2 carries ${PN_POD_IP6[1b]} -> ${PN_POD_IP6[3b]}" $rc
 
 # ----------------------------------------------------------------- IPIP ---
 
@@ -197,26 +197,26 @@ sit_check() # KIND DESC ARGS...: a ping/xfer point that needs sit
 
 if [ "$HAVE_IPIP" -eq 1 ]; then
 	ping_check "ipip: podnet p1a -> Calico p4a (IPv4, protocol 4)" \
-		"$P1A" "$(pod_ip4 4 a)"
+		"$P1A" "${PN_POD_IP4[4a]}"
 	ping_check "ipip: Calico p4a -> podnet p1a (IPv4, protocol 4)" \
-		"$(pod_ns 4 a)" "$(pod_ip4 1 a)"
+		"${PN_POD_NS[4a]}" "${PN_POD_IP4[1a]}"
 	sit_check ping_check "ipip: podnet p1b -> sit p4b (IPv6, protocol 41)" \
-		"$P1B" "$(pod_ip6 4 b)"
+		"$P1B" "${PN_POD_IP6[4b]}"
 	sit_check ping_check "ipip: sit p4b -> podnet p1b (IPv6, protocol 41)" \
-		"$(pod_ns 4 b)" "$(pod_ip6 1 b)"
+		"${PN_POD_NS[4b]}" "${PN_POD_IP6[1b]}"
 	xfer_check "ipip: TCP podnet p1a -> Calico p4a (IPv4), intact" \
-		"$P1A" "$(pod_ns 4 a)" "$(pod_ip4 4 a)"
+		"$P1A" "${PN_POD_NS[4a]}" "${PN_POD_IP4[4a]}"
 	xfer_check "ipip: TCP Calico p4a -> podnet p1a (IPv4), intact" \
-		"$(pod_ns 4 a)" "$P1A" "$(pod_ip4 1 a)"
+		"${PN_POD_NS[4a]}" "$P1A" "${PN_POD_IP4[1a]}"
 	sit_check xfer_check "ipip: TCP podnet p1b -> sit p4b (IPv6), intact" \
-		"$P1B" "$(pod_ns 4 b)" "$(pod_ip6 4 b)"
+		"$P1B" "${PN_POD_NS[4b]}" "${PN_POD_IP6[4b]}"
 	sit_check xfer_check "ipip: TCP sit p4b -> podnet p1b (IPv6), intact" \
-		"$(pod_ns 4 b)" "$P1B" "$(pod_ip6 1 b)"
+		"${PN_POD_NS[4b]}" "$P1B" "${PN_POD_IP6[1b]}"
 
 	if capture_start "$UL_NS" ul-n1 "$PN_TMP/ipip.pcap" \
 		ip proto 4 or ip proto 41; then
-		ns_run "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip4 4 a)" > /dev/null 2>&1
-		ns_run "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "$(pod_ip6 4 b)" > /dev/null 2>&1
+		ns_run "$P1A" ping -n -q -c 2 -i 0.2 -W 2 "${PN_POD_IP4[4a]}" > /dev/null 2>&1
+		ns_run "$P1B" ping -n -q -c 2 -i 0.2 -W 2 "${PN_POD_IP6[4b]}" > /dev/null 2>&1
 		capture_stop
 	fi
 	pcap_fields "$PN_TMP/ipip.pcap" ip.src ip.dst ip.proto ipv6.src ipv6.dst \
@@ -224,14 +224,14 @@ if [ "$HAVE_IPIP" -eq 1 ]; then
 	ktap_info "ipip capture on ul-n1 (ip.src|ip.dst|ip.proto|ipv6.src|ipv6.dst|ipv6.nxt):"
 	ktap_info_file "$PN_TMP/ipip.txt" 12
 	ktap_info_file "$PN_TMP/ipip.pcap.tshark-err" 5
-	D=$(node_ip 4)
-	grep -qxF "$S,$(pod_ip4 1 a)|$D,$(pod_ip4 4 a)|4,1|||" "$PN_TMP/ipip.txt"
+	D=${PN_NODE_IP[4]}
+	grep -qxF "$S,${PN_POD_IP4[1a]}|$D,${PN_POD_IP4[4a]}|4,1|||" "$PN_TMP/ipip.txt"
 	rc=$?
-	ktap_result "ipip capture: protocol 4 $S -> $D carries $(pod_ip4 1 a) -> $(pod_ip4 4 a)" $rc
+	ktap_result "ipip capture: protocol 4 $S -> $D carries ${PN_POD_IP4[1a]} -> ${PN_POD_IP4[4a]}" $rc
 	if [ "$HAVE_SIT" -eq 1 ]; then
-		grep -qxF "$S|$D|41|$(pod_ip6 1 b)|$(pod_ip6 4 b)|58" "$PN_TMP/ipip.txt"
+		grep -qxF "$S|$D|41|${PN_POD_IP6[1b]}|${PN_POD_IP6[4b]}|58" "$PN_TMP/ipip.txt"
 		rc=$?
-		ktap_result "ipip capture: protocol 41 $S -> $D carries $(pod_ip6 1 b) -> $(pod_ip6 4 b)" $rc
+		ktap_result "ipip capture: protocol 41 $S -> $D carries ${PN_POD_IP6[1b]} -> ${PN_POD_IP6[4b]}" $rc
 	else
 		ktap_skip "ipip capture: protocol 41" "no sit module to answer"
 	fi
@@ -260,20 +260,20 @@ if [ "$HAVE_IPIP" -eq 1 ]; then
 	# n1's own tunl0 up, and n5 (not a peer of pn0) talking to it
 	ip -n "$N1" link set tunl0 up
 	ip -n "$N1" addr add 10.250.1.1/32 dev tunl0
-	ip -n "$N1" route add 10.250.5.1/32 via "$(node_ip 5)" dev tunl0 onlink
+	ip -n "$N1" route add 10.250.5.1/32 via "${PN_NODE_IP[5]}" dev tunl0 onlink
 	ip -n "$N5" link set tunl0 up
 	ip -n "$N5" addr add 10.250.5.1/32 dev tunl0
-	ip -n "$N5" route add 10.250.1.1/32 via "$(node_ip 1)" dev tunl0 onlink
+	ip -n "$N5" route add 10.250.1.1/32 via "${PN_NODE_IP[1]}" dev tunl0 onlink
 
-	pn0_before=$(pn_peer_field "$N1" "$(node_ip 4)" rx_packets)
+	pn0_before=$(pn_peer_field "$N1" "${PN_NODE_IP[4]}" rx_packets)
 	tunl_before=$(link_rx_packets "$N1" tunl0)
-	ip netns exec "$(pod_ns 4 a)" ping -n -q -c 5 -i 0.2 -W 2 "$(pod_ip4 1 a)" \
+	ip netns exec "${PN_POD_NS[4a]}" ping -n -q -c 5 -i 0.2 -W 2 "${PN_POD_IP4[1a]}" \
 		> "$PN_TMP/ping45.txt" 2>&1
 	prc=$?
-	pn0_after=$(pn_peer_field "$N1" "$(node_ip 4)" rx_packets)
+	pn0_after=$(pn_peer_field "$N1" "${PN_NODE_IP[4]}" rx_packets)
 	tunl_after=$(link_rx_packets "$N1" tunl0)
 	ktap_info "with n1's tunl0 up: p4a -> p1a ping rc $prc;" \
-		"pn0 peer $(node_ip 4) rx_packets $pn0_before -> $pn0_after;" \
+		"pn0 peer ${PN_NODE_IP[4]} rx_packets $pn0_before -> $pn0_after;" \
 		"n1 tunl0 rx packets $tunl_before -> $tunl_after"
 	is_num "$pn0_before" && is_num "$pn0_after" && is_num "$tunl_before" &&
 		is_num "$tunl_after" && [ "$prc" -eq 0 ] &&

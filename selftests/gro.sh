@@ -22,11 +22,11 @@ ktap_plan 5
 podnet_require
 topo_create_or_bail
 
-N1=$(node_ns 1)
-N2=$(node_ns 2)
-P1A=$(pod_ns 1 a)
-P2A=$(pod_ns 2 a)
-IP2=$(node_ip 2)
+N1=${PN_NODE_NS[1]}
+N2=${PN_NODE_NS[2]}
+P1A=${PN_POD_NS[1a]}
+P2A=${PN_POD_NS[2a]}
+IP2=${PN_NODE_IP[2]}
 
 # counter NS DEV NAME: a statistics counter of DEV in NS
 counter()
@@ -75,7 +75,7 @@ transfer()
 	fi
 	e0=$(counter "$N2" eth0 rx_packets)
 	p0=$(counter "$N2" pn0 rx_packets)
-	out=$(tcp_transfer "$P1A" "$P2A" "$(pod_ip4 2 a)" 4096 2>&1)
+	out=$(tcp_transfer "$P1A" "$P2A" "${PN_POD_IP4[2a]}" 4096 2>&1)
 	rc=$?
 	e1=$(counter "$N2" eth0 rx_packets)
 	p1=$(counter "$N2" pn0 rx_packets)

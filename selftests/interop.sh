@@ -20,7 +20,7 @@ ktap_plan 8
 podnet_require
 pn_tmpdir
 
-N3=$(node_ns 3)
+N3=${PN_NODE_NS[3]}
 FLANNEL_MAC=02:00:00:f1:a0:03
 
 # flannel_node: n3's flannel.1 and its per-node entries for n1 and n2
@@ -29,12 +29,12 @@ flannel_node()
 	local m mac
 
 	ip -n "$N3" link add flannel.1 address "$FLANNEL_MAC" type vxlan id 1 \
-		dstport 8472 nolearning local "$(node_ip 3)" dev eth0 || return 1
+		dstport 8472 nolearning local "${PN_NODE_IP[3]}" dev eth0 || return 1
 	ip -n "$N3" addr add 10.244.3.0/32 dev flannel.1 || return 1
 	ip -n "$N3" addr add fd00:244:3::/128 dev flannel.1 nodad || return 1
 	ip -n "$N3" link set flannel.1 up || return 1
 	for m in 1 2; do
-		mac=$(pn_vtep_mac "$(node_ns $m)") || return 1
+		mac=$(pn_vtep_mac "${PN_NODE_NS[$m]}") || return 1
 		ip -n "$N3" neigh add "10.244.$m.0" lladdr "$mac" dev flannel.1 \
 			nud permanent || return 1
 		ip -n "$N3" neigh add "fd00:244:$m::" lladdr "$mac" dev flannel.1 \
@@ -43,7 +43,7 @@ flannel_node()
 			dev flannel.1 onlink || return 1
 		ip -n "$N3" -6 route add "fd00:244:$m::/64" via "fd00:244:$m::" \
 			dev flannel.1 onlink || return 1
-		bridge -n "$N3" fdb append "$mac" dev flannel.1 dst "$(node_ip $m)" ||
+		bridge -n "$N3" fdb append "$mac" dev flannel.1 dst "${PN_NODE_IP[$m]}" ||
 			return 1
 	done
 }
@@ -59,7 +59,7 @@ setup()
 	topo_podnet 1 && topo_podnet 2 && topo_macs || return 1
 	flannel_node || return 1
 	for n in 1 2; do
-		pnctl "$(node_ns $n)" peer change "$(node_ip 3)" dev pn0 \
+		pnctl "${PN_NODE_NS[$n]}" peer change "${PN_NODE_IP[3]}" dev pn0 \
 			mac "$FLANNEL_MAC" || return 1
 	done
 }
@@ -70,22 +70,22 @@ if ! setup > "$PN_TMP/topo.log" 2>&1; then
 	ktap_finish
 fi
 
-ktap_check "podnet p1a -> flannel p3a (IPv4)" ping_ok "$(pod_ns 1 a)" "$(pod_ip4 3 a)"
-ktap_check "flannel p3a -> podnet p1a (IPv4)" ping_ok "$(pod_ns 3 a)" "$(pod_ip4 1 a)"
-ktap_check "podnet p2b -> flannel p3b (IPv6)" ping_ok "$(pod_ns 2 b)" "$(pod_ip6 3 b)"
-ktap_check "flannel p3b -> podnet p1b (IPv6)" ping_ok "$(pod_ns 3 b)" "$(pod_ip6 1 b)"
-ktap_check "podnet p1a <-> podnet p2a still (IPv4)" ping_ok "$(pod_ns 1 a)" "$(pod_ip4 2 a)"
+ktap_check "podnet p1a -> flannel p3a (IPv4)" ping_ok "${PN_POD_NS[1a]}" "${PN_POD_IP4[3a]}"
+ktap_check "flannel p3a -> podnet p1a (IPv4)" ping_ok "${PN_POD_NS[3a]}" "${PN_POD_IP4[1a]}"
+ktap_check "podnet p2b -> flannel p3b (IPv6)" ping_ok "${PN_POD_NS[2b]}" "${PN_POD_IP6[3b]}"
+ktap_check "flannel p3b -> podnet p1b (IPv6)" ping_ok "${PN_POD_NS[3b]}" "${PN_POD_IP6[1b]}"
+ktap_check "podnet p1a <-> podnet p2a still (IPv4)" ping_ok "${PN_POD_NS[1a]}" "${PN_POD_IP4[2a]}"
 
 # a TCP stream from the flannel node to a podnet node
 xfer_check "5 MB TCP flannel p3a -> podnet p1a arrives intact" \
-	"$(pod_ns 3 a)" "$(pod_ns 1 a)" "$(pod_ip4 1 a)" 5120
+	"${PN_POD_NS[3a]}" "${PN_POD_NS[1a]}" "${PN_POD_IP4[1a]}" 5120
 
 # with a wrong peer mac, flannel.1 drops what n1 sends
-pnctl "$(node_ns 1)" peer change "$(node_ip 3)" dev pn0 mac 02:00:00:00:00:99
+pnctl "${PN_NODE_NS[1]}" peer change "${PN_NODE_IP[3]}" dev pn0 mac 02:00:00:00:00:99
 ktap_check "wrong peer mac on n1: flannel drops p1a's packets" \
-	ping_fails "$(pod_ns 1 a)" "$(pod_ip4 3 a)"
-pnctl "$(node_ns 1)" peer change "$(node_ip 3)" dev pn0 mac "$FLANNEL_MAC"
+	ping_fails "${PN_POD_NS[1a]}" "${PN_POD_IP4[3a]}"
+pnctl "${PN_NODE_NS[1]}" peer change "${PN_NODE_IP[3]}" dev pn0 mac "$FLANNEL_MAC"
 ktap_check "peer mac set back: p1a reaches p3a again" \
-	ping_ok "$(pod_ns 1 a)" "$(pod_ip4 3 a)"
+	ping_ok "${PN_POD_NS[1a]}" "${PN_POD_IP4[3a]}"
 
 ktap_finish

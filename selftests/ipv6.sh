@@ -40,12 +40,12 @@ podnet_require
 pn_tmpdir
 
 VNI=7
-N1=$(node_ns 1)
-N2=$(node_ns 2)
-N3=$(node_ns 3)
-N4=$(node_ns 4)
+N1=${PN_NODE_NS[1]}
+N2=${PN_NODE_NS[2]}
+N3=${PN_NODE_NS[3]}
+N4=${PN_NODE_NS[4]}
 FLANNEL_MAC=02:00:00:f1:a0:05
-A1=$(node_ip6 1)
+A1=${PN_NODE_IP6[1]}
 
 setup()
 {
@@ -62,33 +62,33 @@ setup()
 	ip netns exec "$N1" ethtool -K eth0 tx off > /dev/null || return 1
 
 	topo_pn0 1 vni "$VNI" || return 1
-	pnctl "$N1" peer add "$(node_ip6 4)" dev pn0 encap gpe || return 1
-	pnctl "$N1" peer add "$(node_ip6 6)" dev pn0 encap gpe || return 1
-	topo_routes 1 2 add "$(node_ip6 2)" || return 1
-	topo_routes 1 3 add "$(node_ip 3)" || return 1
-	topo_routes 1 4 add "$(node_ip6 4)" || return 1
-	topo_routes 1 5 add "$(node_ip6 5)" || return 1
-	topo_routes 1 6 add "$(node_ip6 6)" || return 1
+	pnctl "$N1" peer add "${PN_NODE_IP6[4]}" dev pn0 encap gpe || return 1
+	pnctl "$N1" peer add "${PN_NODE_IP6[6]}" dev pn0 encap gpe || return 1
+	topo_routes 1 2 add "${PN_NODE_IP6[2]}" || return 1
+	topo_routes 1 3 add "${PN_NODE_IP[3]}" || return 1
+	topo_routes 1 4 add "${PN_NODE_IP6[4]}" || return 1
+	topo_routes 1 5 add "${PN_NODE_IP6[5]}" || return 1
+	topo_routes 1 6 add "${PN_NODE_IP6[6]}" || return 1
 
-	topo_pn0 2 local "$(node_ip6 2)" vni "$VNI" || return 1
+	topo_pn0 2 local "${PN_NODE_IP6[2]}" vni "$VNI" || return 1
 	topo_routes 2 1 add "$A1" || return 1
-	topo_pn0 3 local "$(node_ip 3)" vni "$VNI" || return 1
-	topo_routes 3 1 add "$(node_ip 1)" || return 1
-	topo_pn0 4 local "$(node_ip6 4)" vni "$VNI" encap gpe || return 1
+	topo_pn0 3 local "${PN_NODE_IP[3]}" vni "$VNI" || return 1
+	topo_routes 3 1 add "${PN_NODE_IP[1]}" || return 1
+	topo_pn0 4 local "${PN_NODE_IP6[4]}" vni "$VNI" encap gpe || return 1
 	topo_routes 4 1 add "$A1" || return 1
 
 	# vtep macs of the vxlan peers
 	mac1=$(pn_vtep_mac "$N1") || return 1
 	mac=$(pn_vtep_mac "$N2") || return 1
-	pnctl "$N1" peer change "$(node_ip6 2)" dev pn0 mac "$mac" || return 1
+	pnctl "$N1" peer change "${PN_NODE_IP6[2]}" dev pn0 mac "$mac" || return 1
 	pnctl "$N2" peer change "$A1" dev pn0 mac "$mac1" || return 1
 	mac=$(pn_vtep_mac "$N3") || return 1
-	pnctl "$N1" peer change "$(node_ip 3)" dev pn0 mac "$mac" || return 1
-	pnctl "$N3" peer change "$(node_ip 1)" dev pn0 mac "$mac1" || return 1
+	pnctl "$N1" peer change "${PN_NODE_IP[3]}" dev pn0 mac "$mac" || return 1
+	pnctl "$N3" peer change "${PN_NODE_IP[1]}" dev pn0 mac "$mac1" || return 1
 
-	linux_vxlan_node 5 "$FLANNEL_MAC" "$VNI" "$(node_ip6 5)" || return 1
+	linux_vxlan_node 5 "$FLANNEL_MAC" "$VNI" "${PN_NODE_IP6[5]}" || return 1
 	linux_vxlan_peer 5 1 "$mac1" "$A1" || return 1
-	pnctl "$N1" peer change "$(node_ip6 5)" dev pn0 mac "$FLANNEL_MAC" || return 1
+	pnctl "$N1" peer change "${PN_NODE_IP6[5]}" dev pn0 mac "$FLANNEL_MAC" || return 1
 
 	linux_gpe_node 6 || return 1
 	linux_gpe_routes 6 1 "$VNI" "$A1"
@@ -106,17 +106,17 @@ pings_both()
 {
 	local what=$1 n=$2
 
-	ping_check "$what: p1a -> p${n}a (IPv4 pods)" "$(pod_ns 1 a)" "$(pod_ip4 "$n" a)"
-	ping_check "$what: p${n}a -> p1a (IPv4 pods)" "$(pod_ns "$n" a)" "$(pod_ip4 1 a)"
-	ping_check "$what: p1b -> p${n}b (IPv6 pods)" "$(pod_ns 1 b)" "$(pod_ip6 "$n" b)"
-	ping_check "$what: p${n}b -> p1b (IPv6 pods)" "$(pod_ns "$n" b)" "$(pod_ip6 1 b)"
+	ping_check "$what: p1a -> p${n}a (IPv4 pods)" "${PN_POD_NS[1a]}" "${PN_POD_IP4[${n}a]}"
+	ping_check "$what: p${n}a -> p1a (IPv4 pods)" "${PN_POD_NS[${n}a]}" "${PN_POD_IP4[1a]}"
+	ping_check "$what: p1b -> p${n}b (IPv6 pods)" "${PN_POD_NS[1b]}" "${PN_POD_IP6[${n}b]}"
+	ping_check "$what: p${n}b -> p1b (IPv6 pods)" "${PN_POD_NS[${n}b]}" "${PN_POD_IP6[1b]}"
 }
 
 pings_both "vxlan/IPv6 podnet n1 <-> n2" 2
 ping_check "dual stack: IPv4 peer n3 beside the IPv6 ones: p1a -> p3a (IPv4 pods)" \
-	"$(pod_ns 1 a)" "$(pod_ip4 3 a)"
+	"${PN_POD_NS[1a]}" "${PN_POD_IP4[3a]}"
 ping_check "dual stack: IPv4 peer n3 beside the IPv6 ones: p3b -> p1b (IPv6 pods)" \
-	"$(pod_ns 3 b)" "$(pod_ip6 1 b)"
+	"${PN_POD_NS[3b]}" "${PN_POD_IP6[1b]}"
 pings_both "gpe/IPv6 podnet n1 <-> n4" 4
 pings_both "vxlan/IPv6 podnet n1 <-> Linux vxlan n5" 5
 pings_both "gpe/IPv6 podnet n1 <-> Linux gpe n6" 6
@@ -131,14 +131,14 @@ xfer_pair()
 
 	if [ "$3" -eq 1 ]; then
 		xfer_check "$what: TCP p1a -> p${n}a (IPv4 pods), intact" \
-			"$(pod_ns 1 a)" "$(pod_ns "$n" a)" "$(pod_ip4 "$n" a)"
+			"${PN_POD_NS[1a]}" "${PN_POD_NS[${n}a]}" "${PN_POD_IP4[${n}a]}"
 		xfer_check "$what: TCP p${n}b -> p1b (IPv6 pods), intact" \
-			"$(pod_ns "$n" b)" "$(pod_ns 1 b)" "$(pod_ip6 1 b)"
+			"${PN_POD_NS[${n}b]}" "${PN_POD_NS[1b]}" "${PN_POD_IP6[1b]}"
 	else
 		xfer_check "$what: TCP p1b -> p${n}b (IPv6 pods), intact" \
-			"$(pod_ns 1 b)" "$(pod_ns "$n" b)" "$(pod_ip6 "$n" b)"
+			"${PN_POD_NS[1b]}" "${PN_POD_NS[${n}b]}" "${PN_POD_IP6[${n}b]}"
 		xfer_check "$what: TCP p${n}a -> p1a (IPv4 pods), intact" \
-			"$(pod_ns "$n" a)" "$(pod_ns 1 a)" "$(pod_ip4 1 a)"
+			"${PN_POD_NS[${n}a]}" "${PN_POD_NS[1a]}" "${PN_POD_IP4[1a]}"
 	fi
 }
 
@@ -151,10 +151,10 @@ xfer_pair "gpe/IPv6 podnet n1 <-> Linux gpe n6" 6 1
 
 if capture_start "$UL_NS" ul-n1 "$PN_TMP/ul6.pcap" udp port "$PN_PORT"; then
 	for n in 2 4; do
-		ip netns exec "$(pod_ns 1 a)" ping -n -q -c 2 -i 0.2 -W 2 \
-			"$(pod_ip4 "$n" a)" > /dev/null 2>&1
-		ip netns exec "$(pod_ns 1 b)" ping -n -q -c 2 -i 0.2 -W 2 \
-			"$(pod_ip6 "$n" b)" > /dev/null 2>&1
+		ip netns exec "${PN_POD_NS[1a]}" ping -n -q -c 2 -i 0.2 -W 2 \
+			"${PN_POD_IP4[${n}a]}" > /dev/null 2>&1
+		ip netns exec "${PN_POD_NS[1b]}" ping -n -q -c 2 -i 0.2 -W 2 \
+			"${PN_POD_IP6[${n}b]}" > /dev/null 2>&1
 	done
 	capture_stop
 fi
@@ -162,11 +162,11 @@ CK=(-o udp.check_checksum:TRUE)
 # fields: 1 ipv6.src 2 ipv6.dst 3 udp.dstport 4 udp.checksum
 # 5 udp.checksum.status (1 good) 6 vni 7 ip.src 8 ip.dst [9 next proto]
 pcap_fields "$PN_TMP/ul6.pcap" "${CK[@]}" -d "udp.port==$PN_PORT,vxlan" \
-	-Y "ipv6.src==$A1 && ipv6.dst==$(node_ip6 2)" \
+	-Y "ipv6.src==$A1 && ipv6.dst==${PN_NODE_IP6[2]}" \
 	ipv6.src ipv6.dst udp.dstport udp.checksum udp.checksum.status \
 	vxlan.vni ip.src ip.dst > "$PN_TMP/vxlan6.txt"
 pcap_fields "$PN_TMP/ul6.pcap" "${CK[@]}" -d "udp.port==$PN_PORT,vxlan_gpe" \
-	-Y "ipv6.src==$A1 && ipv6.dst==$(node_ip6 4)" \
+	-Y "ipv6.src==$A1 && ipv6.dst==${PN_NODE_IP6[4]}" \
 	ipv6.src ipv6.dst udp.dstport udp.checksum udp.checksum.status \
 	vxlan.vni ip.src ip.dst vxlan.next_proto > "$PN_TMP/gpe6.txt"
 ktap_info "n1 -> n2 on ul-n1 (ipv6.src|ipv6.dst|dport|csum|csum status|vni|ip.src|ip.dst):"
@@ -187,18 +187,18 @@ seen()
 		$6 == vni && $7 == is && $8 == id && (np == "" || $9 == np) { ok = 1 }
 		END { exit !ok }' "$1"
 }
-seen "$PN_TMP/vxlan6.txt" "$A1" "$(node_ip6 2)" "$(pod_ip4 1 a)" "$(pod_ip4 2 a)"
+seen "$PN_TMP/vxlan6.txt" "$A1" "${PN_NODE_IP6[2]}" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[2a]}"
 rc=$?
-ktap_result "vxlan over IPv6: $A1 -> $(node_ip6 2) UDP $PN_PORT, VNI $VNI, checksum non-zero, around $(pod_ip4 1 a) -> $(pod_ip4 2 a)" $rc
-seen "$PN_TMP/vxlan6.txt" "$A1,$(pod_ip6 1 b)" "$(node_ip6 2),$(pod_ip6 2 b)" "" ""
+ktap_result "vxlan over IPv6: $A1 -> ${PN_NODE_IP6[2]} UDP $PN_PORT, VNI $VNI, checksum non-zero, around ${PN_POD_IP4[1a]} -> ${PN_POD_IP4[2a]}" $rc
+seen "$PN_TMP/vxlan6.txt" "$A1,${PN_POD_IP6[1b]}" "${PN_NODE_IP6[2]},${PN_POD_IP6[2b]}" "" ""
 rc=$?
-ktap_result "vxlan over IPv6: checksum non-zero, around $(pod_ip6 1 b) -> $(pod_ip6 2 b)" $rc
-seen "$PN_TMP/gpe6.txt" "$A1" "$(node_ip6 4)" "$(pod_ip4 1 a)" "$(pod_ip4 4 a)" 1
+ktap_result "vxlan over IPv6: checksum non-zero, around ${PN_POD_IP6[1b]} -> ${PN_POD_IP6[2b]}" $rc
+seen "$PN_TMP/gpe6.txt" "$A1" "${PN_NODE_IP6[4]}" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[4a]}" 1
 rc=$?
-ktap_result "gpe over IPv6: $A1 -> $(node_ip6 4) UDP $PN_PORT, VNI $VNI, next protocol 1, checksum non-zero, around $(pod_ip4 1 a) -> $(pod_ip4 4 a)" $rc
-seen "$PN_TMP/gpe6.txt" "$A1,$(pod_ip6 1 b)" "$(node_ip6 4),$(pod_ip6 4 b)" "" "" 2
+ktap_result "gpe over IPv6: $A1 -> ${PN_NODE_IP6[4]} UDP $PN_PORT, VNI $VNI, next protocol 1, checksum non-zero, around ${PN_POD_IP4[1a]} -> ${PN_POD_IP4[4a]}" $rc
+seen "$PN_TMP/gpe6.txt" "$A1,${PN_POD_IP6[1b]}" "${PN_NODE_IP6[4]},${PN_POD_IP6[4b]}" "" "" 2
 rc=$?
-ktap_result "gpe over IPv6: next protocol 2, checksum non-zero, around $(pod_ip6 1 b) -> $(pod_ip6 4 b)" $rc
+ktap_result "gpe over IPv6: next protocol 2, checksum non-zero, around ${PN_POD_IP6[1b]} -> ${PN_POD_IP6[4b]}" $rc
 # the UDP checksum (field 4) and tshark's verdict on it (field 5: 1 good,
 # 0 bad, 2 not checked) of every packet n1 sent to n2 and n4: at least the
 # 8 echo requests
@@ -229,17 +229,17 @@ peer_is()
 	done
 }
 
-ktap_check "n1 -j peer show: IPv6 peer $(node_ip6 2), mode vxlan" \
-	peer_is "$N1" "$(node_ip6 2)" mode vxlan
-ktap_check "n1 -j peer show: IPv6 peer $(node_ip6 4), encap gpe, mode gpe" \
-	peer_is "$N1" "$(node_ip6 4)" encap gpe mode gpe
-ktap_check "n1 -j peer show: IPv4 peer $(node_ip 3) beside them, mode vxlan" \
-	peer_is "$N1" "$(node_ip 3)" mode vxlan
+ktap_check "n1 -j peer show: IPv6 peer ${PN_NODE_IP6[2]}, mode vxlan" \
+	peer_is "$N1" "${PN_NODE_IP6[2]}" mode vxlan
+ktap_check "n1 -j peer show: IPv6 peer ${PN_NODE_IP6[4]}, encap gpe, mode gpe" \
+	peer_is "$N1" "${PN_NODE_IP6[4]}" encap gpe mode gpe
+ktap_check "n1 -j peer show: IPv4 peer ${PN_NODE_IP[3]} beside them, mode vxlan" \
+	peer_is "$N1" "${PN_NODE_IP[3]}" mode vxlan
 ktap_check "n4 (device encap gpe) -j peer show: $A1 has no encap of its own, mode gpe" \
 	peer_is "$N4" "$A1" encap "" mode gpe
-tx=$(pn_peer_field "$N1" "$(node_ip6 2)" tx_packets)
-rx=$(pn_peer_field "$N1" "$(node_ip6 2)" rx_packets)
-ktap_info "n1 peer $(node_ip6 2): tx_packets $tx rx_packets $rx"
+tx=$(pn_peer_field "$N1" "${PN_NODE_IP6[2]}" tx_packets)
+rx=$(pn_peer_field "$N1" "${PN_NODE_IP6[2]}" rx_packets)
+ktap_info "n1 peer ${PN_NODE_IP6[2]}: tx_packets $tx rx_packets $rx"
 is_num "$tx" && is_num "$rx" && [ "$tx" -gt 0 ] && [ "$rx" -gt 0 ]
 ktap_result "n1 -j -s peer show: IPv6 peer's tx and rx packet counters count" $?
 

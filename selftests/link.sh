@@ -28,7 +28,7 @@ set -u
 ktap_plan 36
 podnet_require
 pn_tmpdir
-N1=$(node_ns 1)
+N1=${PN_NODE_NS[1]}
 if ! { topo_underlay && topo_node 1; } > "$PN_TMP/topo.log" 2>&1; then
 	ktap_info_file "$PN_TMP/topo.log"
 	ktap_fail "topology setup"
@@ -108,12 +108,12 @@ ip -n "$N1" link set pn1 mtu 1400 && [ "$(link_mtu "$N1" pn1 2>&1)" = 1400 ]
 ktap_result "pn1 mtu 1400 (lower) accepted" $?
 ip -n "$N1" link del pn1 2>/dev/null
 
-pnctl "$N1" link add pn2 dev eth0 local "$(node_ip 1)" vni 5 port 4790 \
+pnctl "$N1" link add pn2 dev eth0 local "${PN_NODE_IP[1]}" vni 5 port 4790 \
 	ttl 9 mtu 1300 > "$PN_TMP/out" 2>&1
 rc=$?
 ktap_info_file "$PN_TMP/out"
 ok=$rc
-for kv in vni=5 port=4790 local="$(node_ip 1)" dev=eth0 ttl=9 mtu=1300; do
+for kv in vni=5 port=4790 local="${PN_NODE_IP[1]}" dev=eth0 ttl=9 mtu=1300; do
 	v=$(pn_attr "$N1" "${kv%%=*}" pn2 2>&1)
 	[ "$v" = "${kv#*=}" ] || { ktap_info "pn2 ${kv%%=*}: $v, expected ${kv#*=}"; ok=1; }
 done

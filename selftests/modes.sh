@@ -38,21 +38,21 @@ ktap_plan 37
 podnet_require
 pn_tmpdir
 
-N1=$(node_ns 1)
-N2=$(node_ns 2)
-N3=$(node_ns 3)
+N1=${PN_NODE_NS[1]}
+N2=${PN_NODE_NS[2]}
+N3=${PN_NODE_NS[3]}
 RT="pn-rt-$PN_SUFFIX"
-IP1=$(node_ip 1)
-IP2=$(node_ip 2)
+IP1=${PN_NODE_IP[1]}
+IP2=${PN_NODE_IP[2]}
 IP3=192.168.2.3
 RT1=192.168.1.254
 RT3=192.168.2.254
-P1A=$(pod_ns 1 a)
-P1B=$(pod_ns 1 b)
-P2A=$(pod_ns 2 a)
-P2B=$(pod_ns 2 b)
-P3A=$(pod_ns 3 a)
-P3B=$(pod_ns 3 b)
+P1A=${PN_POD_NS[1a]}
+P1B=${PN_POD_NS[1b]}
+P2A=${PN_POD_NS[2a]}
+P2B=${PN_POD_NS[2b]}
+P3A=${PN_POD_NS[3a]}
+P3B=${PN_POD_NS[3b]}
 
 # ------------------------------------------------------------ helpers ----
 
@@ -86,10 +86,10 @@ setup()
 	ip -n "$N3" addr add "$IP3/24" dev eth0 || return 1
 	ip -n "$N3" route add default via "$RT3" || return 1
 	for n in 1 2; do
-		ip -n "$(node_ns $n)" route add 192.168.2.0/24 via "$RT1" || return 1
+		ip -n "${PN_NODE_NS[$n]}" route add 192.168.2.0/24 via "$RT1" || return 1
 	done
 	for n in 1 2 3; do
-		node=$(node_ns $n)
+		node=${PN_NODE_NS[$n]}
 		ns_run "$node" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 			net.ipv4.conf.default.rp_filter=0 \
 			net.ipv4.conf.eth0.rp_filter=0 || return 1
@@ -199,16 +199,16 @@ pnctl "$N2" peer change "$IP1" dev pn0 encap direct
 peer_is "direct: n1's peer $IP2" "$N1" "$IP2" direct direct
 
 # ARP and ND settle before the capture
-ping_ok "$P1A" "$(pod_ip4 2 a)"; ping_ok "$P1A" "$(pod_ip6 2 a)"
-ping_ok "$P2B" "$(pod_ip4 1 b)"; ping_ok "$P2B" "$(pod_ip6 1 b)"
+ping_ok "$P1A" "${PN_POD_IP4[2a]}"; ping_ok "$P1A" "${PN_POD_IP6[2a]}"
+ping_ok "$P2B" "${PN_POD_IP4[1b]}"; ping_ok "$P2B" "${PN_POD_IP6[1b]}"
 tx0=$(pn_peer_stat "$N1" "$IP2" tx_packets 2>&1)
 
 direct_pings()
 {
-	pings "$P1A" "$(pod_ip4 2 a)"; echo $? > "$PN_TMP/d1"
-	pings "$P1A" "$(pod_ip6 2 a)"; echo $? > "$PN_TMP/d2"
-	pings "$P2B" "$(pod_ip4 1 b)"; echo $? > "$PN_TMP/d3"
-	pings "$P2B" "$(pod_ip6 1 b)"; echo $? > "$PN_TMP/d4"
+	pings "$P1A" "${PN_POD_IP4[2a]}"; echo $? > "$PN_TMP/d1"
+	pings "$P1A" "${PN_POD_IP6[2a]}"; echo $? > "$PN_TMP/d2"
+	pings "$P2B" "${PN_POD_IP4[1b]}"; echo $? > "$PN_TMP/d3"
+	pings "$P2B" "${PN_POD_IP6[1b]}"; echo $? > "$PN_TMP/d4"
 }
 capture direct direct_pings
 ktap_result "direct: ping p1a -> p2a (IPv4)" "$(cat "$PN_TMP/d1")"
@@ -216,13 +216,13 @@ ktap_result "direct: ping p1a -> p2a (IPv6)" "$(cat "$PN_TMP/d2")"
 ktap_result "direct: ping p2b -> p1b (IPv4)" "$(cat "$PN_TMP/d3")"
 ktap_result "direct: ping p2b -> p1b (IPv6)" "$(cat "$PN_TMP/d4")"
 ktap_check "direct: underlay shows p1a -> p2a (IPv4) in clear, $MAC1 -> n2's $MAC2" \
-	frame_seen direct "$MAC1" "$MAC2" "$(pod_ip4 1 a)" "$(pod_ip4 2 a)"
+	frame_seen direct "$MAC1" "$MAC2" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[2a]}"
 ktap_check "direct: underlay shows p2a -> p1a replies (IPv4) in clear, $MAC2 -> n1's $MAC1" \
-	frame_seen direct "$MAC2" "$MAC1" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)"
+	frame_seen direct "$MAC2" "$MAC1" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}"
 ktap_check "direct: underlay shows p1a -> p2a (IPv6) in clear, to n2's MAC" \
-	frame_seen direct "$MAC1" "$MAC2" "$(pod_ip6 1 a)" "$(pod_ip6 2 a)"
-frame_seen direct "$MAC2" "$MAC1" "$(pod_ip4 2 b)" "$(pod_ip4 1 b)" &&
-	frame_seen direct "$MAC2" "$MAC1" "$(pod_ip6 2 b)" "$(pod_ip6 1 b)"
+	frame_seen direct "$MAC1" "$MAC2" "${PN_POD_IP6[1a]}" "${PN_POD_IP6[2a]}"
+frame_seen direct "$MAC2" "$MAC1" "${PN_POD_IP4[2b]}" "${PN_POD_IP4[1b]}" &&
+	frame_seen direct "$MAC2" "$MAC1" "${PN_POD_IP6[2b]}" "${PN_POD_IP6[1b]}"
 ktap_result "direct: underlay shows p2b -> p1b (IPv4 and IPv6) in clear, to n1's MAC" $?
 nudp=$(wc -l < "$PN_TMP/direct.udp")
 nvx=$(wc -l < "$PN_TMP/direct.vxlan")
@@ -235,20 +235,20 @@ is_num "$tx0" && is_num "$tx1" && [ "$tx1" -ge $((tx0 + 12)) ]
 ktap_result "direct: n1 counts the packets to $IP2 as the peer's tx_packets" $?
 
 ktap_check "direct: 2 MiB TCP p1a -> p2b (IPv4) intact" \
-	tcp_transfer "$P1A" "$P2B" "$(pod_ip4 2 b)"
+	tcp_transfer "$P1A" "$P2B" "${PN_POD_IP4[2b]}"
 ktap_check "direct: 2 MiB TCP p2a -> p1b (IPv6) intact" \
-	tcp_transfer "$P2A" "$P1B" "$(pod_ip6 1 b)"
+	tcp_transfer "$P2A" "$P1B" "${PN_POD_IP6[1b]}"
 
 # a direct peer that is not on-link: not sent to, counted
 pnctl "$N1" peer change "$IP3" dev pn0 encap direct
 ul0=$(pn_stat "$N1" tx_underlay 2>&1)
 pd0=$(pn_peer_stat "$N1" "$IP3" tx_drops 2>&1)
-capture offlink ping_fails "$P1A" "$(pod_ip4 3 a)"
+capture offlink ping_fails "$P1A" "${PN_POD_IP4[3a]}"
 rc=$?
 ul1=$(pn_stat "$N1" tx_underlay 2>&1)
 pd1=$(pn_peer_stat "$N1" "$IP3" tx_drops 2>&1)
 ktap_info "n1 tx_underlay $ul0 -> $ul1, peer $IP3 tx_drops $pd0 -> $pd1"
-! grep -qF " $(pod_ip4 3 a)" "$PN_TMP/offlink.frames" &&
+! grep -qF " ${PN_POD_IP4[3a]}" "$PN_TMP/offlink.frames" &&
 	[ "$(wc -l < "$PN_TMP/offlink.vxlan")" -eq 0 ] && [ $rc -eq 0 ]
 ktap_result "direct to an off-link peer ($IP3): nothing leaves, no reply" $?
 is_num "$ul0" && is_num "$ul1" && [ "$ul1" -gt "$ul0" ] &&
@@ -265,21 +265,21 @@ peer_is "auto: n1's on-link peer $IP2" "$N1" "$IP2" auto direct
 peer_is "auto: n1's routed peer $IP3" "$N1" "$IP3" auto vxlan
 peer_is "auto: n3's routed peer $IP1" "$N3" "$IP1" auto vxlan
 
-ping_ok "$P1A" "$(pod_ip4 3 a)"; ping_ok "$P1A" "$(pod_ip6 3 a)"
+ping_ok "$P1A" "${PN_POD_IP4[3a]}"; ping_ok "$P1A" "${PN_POD_IP6[3a]}"
 auto_pings()
 {
-	pings "$P1A" "$(pod_ip4 2 a)"; echo $? > "$PN_TMP/a1"
-	pings "$P1A" "$(pod_ip6 2 a)"; echo $? > "$PN_TMP/a2"
-	pings "$P1A" "$(pod_ip4 3 a)"; echo $? > "$PN_TMP/a3"
-	pings "$P1A" "$(pod_ip6 3 a)"; echo $? > "$PN_TMP/a4"
+	pings "$P1A" "${PN_POD_IP4[2a]}"; echo $? > "$PN_TMP/a1"
+	pings "$P1A" "${PN_POD_IP6[2a]}"; echo $? > "$PN_TMP/a2"
+	pings "$P1A" "${PN_POD_IP4[3a]}"; echo $? > "$PN_TMP/a3"
+	pings "$P1A" "${PN_POD_IP6[3a]}"; echo $? > "$PN_TMP/a4"
 }
 capture auto auto_pings
 ktap_result "auto: ping p1a -> p2a (IPv4, on-link peer)" "$(cat "$PN_TMP/a1")"
 ktap_result "auto: ping p1a -> p2a (IPv6, on-link peer)" "$(cat "$PN_TMP/a2")"
 ktap_result "auto: ping p1a -> p3a (IPv4, routed peer)" "$(cat "$PN_TMP/a3")"
 ktap_result "auto: ping p1a -> p3a (IPv6, routed peer)" "$(cat "$PN_TMP/a4")"
-frame_seen auto "$MAC1" "$MAC2" "$(pod_ip4 1 a)" "$(pod_ip4 2 a)" &&
-	frame_seen auto "$MAC1" "$MAC2" "$(pod_ip6 1 a)" "$(pod_ip6 2 a)"
+frame_seen auto "$MAC1" "$MAC2" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[2a]}" &&
+	frame_seen auto "$MAC1" "$MAC2" "${PN_POD_IP6[1a]}" "${PN_POD_IP6[2a]}"
 ktap_result "auto: p1a -> p2a in clear to n2's MAC (IPv4 and IPv6)" $?
 ktap_info "VXLAN packets seen:"
 ktap_info_file "$PN_TMP/auto.vxlan" 6
@@ -290,45 +290,45 @@ vx_seen()
 		$3 == a && $4 == b && $5 == c && $6 == d { f = 1 } END { exit !f }' \
 		"$PN_TMP/$1.vxlan"
 }
-vx_seen auto "$IP1" "$IP3" "$(pod_ip4 1 a)" "$(pod_ip4 3 a)" &&
-	vx_seen auto "$IP1" "$IP3" "$(pod_ip6 1 a)" "$(pod_ip6 3 a)"
+vx_seen auto "$IP1" "$IP3" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[3a]}" &&
+	vx_seen auto "$IP1" "$IP3" "${PN_POD_IP6[1a]}" "${PN_POD_IP6[3a]}"
 ktap_result "auto: p1a -> p3a as VXLAN $IP1 -> $IP3 (IPv4 and IPv6 pods)" $?
 awk -v d="$MACRT" -v m="$MAC1" '$1 == m && $4 ~ /^192\.168\.1\.1\./ &&
 	$5 ~ /^192\.168\.2\.3\.8472$/ { n++; if ($2 != d) bad = 1 }
 	END { exit !(n > 0 && !bad) }' "$PN_TMP/auto.udp"
 ktap_result "auto: the VXLAN packets to $IP3 go to the router's MAC ($MACRT)" $?
-vx_seen auto "$IP3" "$IP1" "$(pod_ip4 3 a)" "$(pod_ip4 1 a)"
+vx_seen auto "$IP3" "$IP1" "${PN_POD_IP4[3a]}" "${PN_POD_IP4[1a]}"
 ktap_result "auto: the replies come back as VXLAN $IP3 -> $IP1 (n3's auto falls back too)" $?
 ! grep -qE ' (10\.244\.3\.[0-9]+|fd00:244:3::[0-9a-f]+)( |$)' "$PN_TMP/auto.frames"
 ktap_result "auto: no pod packet of n3 in clear on the underlay" $?
 
 ktap_check "auto: 2 MiB TCP p1a -> p3b (IPv4, routed peer: VXLAN) intact" \
-	tcp_transfer "$P1A" "$P3B" "$(pod_ip4 3 b)"
+	tcp_transfer "$P1A" "$P3B" "${PN_POD_IP4[3b]}"
 ktap_check "auto: 2 MiB TCP p3a -> p1b (IPv6, routed peer: VXLAN) intact" \
-	tcp_transfer "$P3A" "$P1B" "$(pod_ip6 1 b)"
+	tcp_transfer "$P3A" "$P1B" "${PN_POD_IP6[1b]}"
 ktap_check "auto: 2 MiB TCP p1b -> p2a (IPv4, on-link peer: direct) intact" \
-	tcp_transfer "$P1B" "$P2A" "$(pod_ip4 2 a)"
+	tcp_transfer "$P1B" "$P2A" "${PN_POD_IP4[2a]}"
 
 # the fallback is the device's encap
 pnctl "$N1" link set pn0 encap gpe
 peer_is "auto on a gpe device: routed peer $IP3" "$N1" "$IP3" auto gpe
 peer_is "auto on a gpe device: on-link peer $IP2" "$N1" "$IP2" auto direct
-ping_ok "$P1A" "$(pod_ip4 3 a)" && ping_ok "$P1A" "$(pod_ip4 2 a)"
+ping_ok "$P1A" "${PN_POD_IP4[3a]}" && ping_ok "$P1A" "${PN_POD_IP4[2a]}"
 ktap_result "auto on a gpe device: p1a reaches p3a (gpe) and p2a (direct)" $?
 pnctl "$N1" link set pn0 encap vxlan
 
 # the on-link test follows the underlay routes
 ip -n "$N1" route add "$IP2/32" via "$RT1"
 peer_is "auto, $IP2 routed via the router now" "$N1" "$IP2" auto vxlan
-capture rerouted pings "$P1A" "$(pod_ip4 2 a)"
+capture rerouted pings "$P1A" "${PN_POD_IP4[2a]}"
 rc=$?
-vx_seen rerouted "$IP1" "$IP2" "$(pod_ip4 1 a)" "$(pod_ip4 2 a)" && [ $rc -eq 0 ]
+vx_seen rerouted "$IP1" "$IP2" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[2a]}" && [ $rc -eq 0 ]
 ktap_result "auto, $IP2 routed: p1a reaches p2a, as VXLAN $IP1 -> $IP2" $?
 ip -n "$N1" route del "$IP2/32" via "$RT1"
 peer_is "auto, host route to $IP2 removed" "$N1" "$IP2" auto direct
-capture back pings "$P1A" "$(pod_ip4 2 a)"
+capture back pings "$P1A" "${PN_POD_IP4[2a]}"
 rc=$?
-frame_seen back "$MAC1" "$MAC2" "$(pod_ip4 1 a)" "$(pod_ip4 2 a)" && [ $rc -eq 0 ] &&
+frame_seen back "$MAC1" "$MAC2" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[2a]}" && [ $rc -eq 0 ] &&
 	[ "$(wc -l < "$PN_TMP/back.vxlan")" -eq 0 ]
 ktap_result "auto, route removed: p1a -> p2a in clear to n2's MAC again, no VXLAN" $?
 

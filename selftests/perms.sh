@@ -20,7 +20,7 @@ ktap_plan 13
 podnet_require
 topo_create_or_bail
 
-N1=$(node_ns 1)
+N1=${PN_NODE_NS[1]}
 pn_tmpdir
 CTL=$PODNETCTL
 AS_NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
@@ -85,17 +85,17 @@ grep -qF 10.244.2.0/24 <<< "$out" && grep -qF fd00:244:3::/64 <<< "$out"
 ktap_result "nobody: route show lists the routes" $?
 
 eperm "nobody: route add -> EPERM, nothing changed" as-nobody \
-	route add 10.244.9.0/24 via "$(node_ip 2)" dev pn0
+	route add 10.244.9.0/24 via "${PN_NODE_IP[2]}" dev pn0
 eperm "nobody: route del -> EPERM, nothing changed" as-nobody \
 	route del 10.244.2.0/24 dev pn0
 eperm "nobody: route replace -> EPERM, nothing changed" as-nobody \
-	route replace 10.244.2.0/24 via "$(node_ip 3)" dev pn0
+	route replace 10.244.2.0/24 via "${PN_NODE_IP[3]}" dev pn0
 eperm "nobody: peer del -> EPERM, nothing changed" as-nobody \
-	peer del "$(node_ip 2)" dev pn0
+	peer del "${PN_NODE_IP[2]}" dev pn0
 eperm "nobody: link set vni 7 -> EPERM, nothing changed" as-nobody \
 	link set pn0 vni 7
 eperm "nobody: link add -> EPERM" as-nobody link add pn9
-echo "10.244.9.0/24 via $(node_ip 2)" > "$PN_TMP/sync"
+echo "10.244.9.0/24 via ${PN_NODE_IP[2]}" > "$PN_TMP/sync"
 chmod 644 "$PN_TMP/sync"
 if pnctl "$N1" help 2>&1 | grep -qw sync; then
 	eperm "nobody: sync -> EPERM, nothing changed" as-nobody \
@@ -105,7 +105,7 @@ else
 		"podnetctl has no sync command"
 fi
 eperm "root without CAP_NET_ADMIN: route add -> EPERM" as-capless-root \
-	route add 10.244.9.0/24 via "$(node_ip 2)" dev pn0
+	route add 10.244.9.0/24 via "${PN_NODE_IP[2]}" dev pn0
 
 # own user namespace: CAP_NET_ADMIN over its own network namespace
 if ! "${AS_NOBODY[@]}" unshare --user --map-root-user --net true 2>/dev/null; then

@@ -42,21 +42,21 @@ ktap_plan 47
 podnet_require
 pn_tmpdir
 
-N1=$(node_ns 1)
-N2=$(node_ns 2)
-N3=$(node_ns 3)
+N1=${PN_NODE_NS[1]}
+N2=${PN_NODE_NS[2]}
+N3=${PN_NODE_NS[3]}
 RT="pn-rt-$PN_SUFFIX"
-IP1=$(node_ip 1)
-IP2=$(node_ip 2)
+IP1=${PN_NODE_IP[1]}
+IP2=${PN_NODE_IP[2]}
 IP3=192.168.2.3
 RT1=192.168.1.254
 RT3=192.168.2.254
 IP1_6=fd00:1::1
-P1A=$(pod_ns 1 a)
-P1B=$(pod_ns 1 b)
-P2B=$(pod_ns 2 b)
-P3A=$(pod_ns 3 a)
-P3B=$(pod_ns 3 b)
+P1A=${PN_POD_NS[1a]}
+P1B=${PN_POD_NS[1b]}
+P2B=${PN_POD_NS[2b]}
+P3A=${PN_POD_NS[3a]}
+P3B=${PN_POD_NS[3b]}
 
 # ------------------------------------------------------------ helpers ----
 
@@ -68,8 +68,8 @@ pods_mtu()
 	local p
 
 	for p in a b; do
-		ip -n "$(node_ns "$1")" link set "veth$1$p" mtu "$2" || return 1
-		ip -n "$(pod_ns "$1" "$p")" link set eth0 mtu "$2" || return 1
+		ip -n "${PN_NODE_NS[$1]}" link set "veth$1$p" mtu "$2" || return 1
+		ip -n "${PN_POD_NS[${1}${p}]}" link set eth0 mtu "$2" || return 1
 	done
 }
 
@@ -250,44 +250,44 @@ ktap_result "an MTU above the underlay's limit (1351 > 1350 on vxlan) is refused
 ip -n "$N1" link del pn1
 
 # IPv4: 1500-byte DF packets from p1a to p2a
-big_ping a4 "$P1A" "$(pod_ip4 2 a)" 1472
+big_ping a4 "$P1A" "${PN_POD_IP4[2a]}" 1472
 all_in ping_mtu a4 1350 1350
 rc=$?
 ktap_result "IPv4, 1500 bytes DF: ping reports 'Frag needed' with mtu 1350 ($(ping_mtu a4 | sort -u | tr '\n' ' '))" $rc
 all_in icmp_mtu a4 1350 1350
 ktap_result "IPv4: a capture in p1a shows ICMP need to frag (mtu 1350)" $?
 ktap_info_file "$PN_TMP/a4.icmp" 4
-m=$(route_mtu "$P1A" "$(pod_ip4 2 a)")
+m=$(route_mtu "$P1A" "${PN_POD_IP4[2a]}")
 [ "$m" = 1350 ]
 rc=$?
-ktap_result "IPv4: 'ip route get $(pod_ip4 2 a)' in p1a shows the learned mtu 1350 (got: ${m:-none})" $rc
+ktap_result "IPv4: 'ip route get ${PN_POD_IP4[2a]}' in p1a shows the learned mtu 1350 (got: ${m:-none})" $rc
 
 # IPv6: 1500-byte packets from p1a to p2a
-big_ping a6 "$P1A" "$(pod_ip6 2 a)" 1452 -6
+big_ping a6 "$P1A" "${PN_POD_IP6[2a]}" 1452 -6
 all_in ping_mtu a6 1350 1350
 rc=$?
 ktap_result "IPv6, 1500 bytes: ping reports 'Packet too big' with mtu 1350 ($(ping_mtu a6 | sort -u | tr '\n' ' '))" $rc
 all_in icmp_mtu a6 1350 1350
 ktap_result "IPv6: a capture in p1a shows ICMPv6 packet too big, mtu 1350" $?
 ktap_info_file "$PN_TMP/a6.icmp" 4
-m=$(route_mtu "$P1A" "$(pod_ip6 2 a)")
+m=$(route_mtu "$P1A" "${PN_POD_IP6[2a]}")
 [ "$m" = 1350 ]
 rc=$?
-ktap_result "IPv6: 'ip -6 route get $(pod_ip6 2 a)' in p1a shows the learned mtu 1350 (got: ${m:-none})" $rc
+ktap_result "IPv6: 'ip -6 route get ${PN_POD_IP6[2a]}' in p1a shows the learned mtu 1350 (got: ${m:-none})" $rc
 
 ktap_check "1350-byte DF packets p1a -> p2a cross (IPv4)" \
-	ns_run "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1322 "$(pod_ip4 2 a)"
+	ns_run "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1322 "${PN_POD_IP4[2a]}"
 ktap_check "1350-byte packets p1a -> p2a cross (IPv6)" \
-	ns_run "$P1A" ping -6 -n -q -c 2 -W 3 -M "do" -s 1302 "$(pod_ip6 2 a)"
+	ns_run "$P1A" ping -6 -n -q -c 2 -W 3 -M "do" -s 1302 "${PN_POD_IP6[2a]}"
 
 ktap_check "2 MiB TCP p1b -> p2b over IPv4 (pod MTU 1500, pn0 1350) intact" \
-	tcp_transfer "$P1B" "$P2B" "$(pod_ip4 2 b)"
-m=$(route_mtu "$P1B" "$(pod_ip4 2 b)")
+	tcp_transfer "$P1B" "$P2B" "${PN_POD_IP4[2b]}"
+m=$(route_mtu "$P1B" "${PN_POD_IP4[2b]}")
 [ "$m" = 1350 ]
 ktap_result "the IPv4 transfer made p1b learn mtu 1350 (got: ${m:-none})" $?
 ktap_check "2 MiB TCP p2b -> p1b over IPv6 intact" \
-	tcp_transfer "$P2B" "$P1B" "$(pod_ip6 1 b)"
-m=$(route_mtu "$P2B" "$(pod_ip6 1 b)")
+	tcp_transfer "$P2B" "$P1B" "${PN_POD_IP6[1b]}"
+m=$(route_mtu "$P2B" "${PN_POD_IP6[1b]}")
 [ "$m" = 1350 ]
 ktap_result "the IPv6 transfer made p2b learn mtu 1350 (got: ${m:-none})" $?
 
@@ -309,7 +309,7 @@ ktap_info_file "$PN_TMP/mid.log" 10
 [ $rc -eq 0 ] && [ "$(link_mtu "$N1" pn0)" = 1450 ] && [ "$(link_mtu "$N3" pn0)" = 1350 ]
 ktap_result "n1: eth0 1500, pn0 1450; n3 (behind the 1400 link): pn0 1350" $?
 ktap_info "n1: ip route get $IP3: $(ip -n "$N1" route get "$IP3" | tr '\n' ' ')"
-ping_ok "$P1A" "$(pod_ip4 3 a)" && ping_ok "$P1A" "$(pod_ip6 3 a)"
+ping_ok "$P1A" "${PN_POD_IP4[3a]}" && ping_ok "$P1A" "${PN_POD_IP6[3a]}"
 ktap_result "p1a reaches p3a through the router (small packets)" $?
 
 # mid_case TAG POD P: 1450-byte DF pings from POD to n3's pod P (IPv4 and
@@ -324,7 +324,7 @@ mid_case()
 	ul_frags_start "$PN_TMP/$tag-frags.pcap"
 	# -w: ping waits for every reply (by default for twice the longest
 	# round trip after the last echo, which a busy host can exceed)
-	big_ping "$tag-4" "$pod" "$(pod_ip4 3 "$p")" 1422 -w 30
+	big_ping "$tag-4" "$pod" "${PN_POD_IP4[3${p}]}" 1422 -w 30
 	ul_frags_stop
 	grep -q ' 5 received' "$PN_TMP/$tag-4.ping"
 	ktap_result "$tag: IPv4 1450 bytes DF: all 5 pings answered" $?
@@ -335,30 +335,30 @@ mid_case()
 	[ -z "$(icmp_mtu "$tag-4")" ]
 	rc=$?
 	ktap_result "$tag: IPv4: no ICMP frag needed reaches the pod ($(icmp_mtu "$tag-4" | sort -u | tr '\n' ' '))" $rc
-	m=$(route_mtu "$(node_ns 1)" "$(pod_ip4 3 "$p")")
+	m=$(route_mtu "${PN_NODE_NS[1]}" "${PN_POD_IP4[3${p}]}")
 	in_range "$m" 1280 1350
 	rc=$?
-	ktap_result "$tag: n1's route to $(pod_ip4 3 "$p") (pn0) got path MTU ${m:-none} from pn0" $rc
-	big_ping "$tag-6" "$pod" "$(pod_ip6 3 "$p")" 1402 -6
+	ktap_result "$tag: n1's route to ${PN_POD_IP4[3${p}]} (pn0) got path MTU ${m:-none} from pn0" $rc
+	big_ping "$tag-6" "$pod" "${PN_POD_IP6[3${p}]}" 1402 -6
 	all_in ping_mtu "$tag-6" 1280 1350
 	rc=$?
 	ktap_result "$tag: IPv6 1450 bytes: packet too big reaches the pod, mtu <= 1350 ($(ping_mtu "$tag-6" | sort -u | tr '\n' ' '))" $rc
-	m=$(route_mtu "$pod" "$(pod_ip6 3 "$p")")
+	m=$(route_mtu "$pod" "${PN_POD_IP6[3${p}]}")
 	in_range "$m" 1280 1350
 	rc=$?
-	ktap_result "$tag: IPv6: the pod's route to $(pod_ip6 3 "$p") shows mtu ${m:-none}" $rc
+	ktap_result "$tag: IPv6: the pod's route to ${PN_POD_IP6[3${p}]} shows mtu ${m:-none}" $rc
 }
 
 # 2a: n1's route to n3's subnet says mtu 1400
 mid_case route-mtu "$P1A" a
 ktap_check "route-mtu: 2 MiB TCP p1b -> p3b over IPv4 intact" \
-	tcp_transfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
+	tcp_transfer "$P1B" "$P3B" "${PN_POD_IP4[3b]}"
 ktap_check "route-mtu: 2 MiB TCP p1b -> p3a over IPv6 intact" \
-	tcp_transfer "$P1B" "$P3A" "$(pod_ip6 3 a)"
-m=$(route_mtu "$(node_ns 1)" "$(pod_ip4 3 b)")
+	tcp_transfer "$P1B" "$P3A" "${PN_POD_IP6[3a]}"
+m=$(route_mtu "${PN_NODE_NS[1]}" "${PN_POD_IP4[3b]}")
 in_range "$m" 1280 1350
 rc=$?
-ktap_result "route-mtu: the IPv4 transfer made pn0 lower n1's path MTU to $(pod_ip4 3 b) to <= 1350 (got: ${m:-none})" $rc
+ktap_result "route-mtu: the IPv4 transfer made pn0 lower n1's path MTU to ${PN_POD_IP4[3b]} to <= 1350 (got: ${m:-none})" $rc
 
 # 2b: no route MTU, caches flushed; n1 learns the path MTU from the
 # router's ICMP (a DF ping of its own to n3)
@@ -372,12 +372,12 @@ ns_run "$N1" ping -n -c 2 -W 2 -M "do" -s 1472 "$IP3" > "$PN_TMP/probe" 2>&1
 m1=$(route_mtu "$N1" "$IP3")
 ktap_info "n1's route to $IP3: mtu '${m0:-none}' -> '${m1:-none}' after a DF ping:"
 ktap_info_file "$PN_TMP/probe" 4
-m=$(route_mtu "$P1A" "$(pod_ip4 3 a)")
+m=$(route_mtu "$P1A" "${PN_POD_IP4[3a]}")
 [ -z "$m0" ] && [ "$m1" = 1400 ] && [ -z "$m" ]
 ktap_result "learned: the router's ICMP gave n1 path MTU 1400 to $IP3 (pods' caches empty: '${m:-}')" $?
 mid_case learned "$P1A" a
 ktap_check "learned: 2 MiB TCP p1b -> p3b over IPv4 intact" \
-	tcp_transfer "$P1B" "$P3B" "$(pod_ip4 3 b)"
+	tcp_transfer "$P1B" "$P3B" "${PN_POD_IP4[3b]}"
 
 ktap_info "n1: $(pnctl "$N1" -s show dev pn0 2>&1 | tail -n 2 | tr '\n' ' ')"
 

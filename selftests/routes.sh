@@ -24,8 +24,8 @@ ktap_plan 93
 podnet_require
 topo_create_or_bail
 
-N1=$(node_ns 1)
-P1A=$(pod_ns 1 a)
+N1=${PN_NODE_NS[1]}
+P1A=${PN_POD_NS[1a]}
 pn_tmpdir
 
 # has_route NS PREFIX VIA: route show lists PREFIX via VIA
@@ -64,8 +64,8 @@ stat_grew()
 # 1. baseline
 ok=0
 for m in 2 3; do
-	has_route "$N1" "10.244.$m.0/24" "$(node_ip $m)" || ok=1
-	has_route "$N1" "fd00:244:$m::/64" "$(node_ip $m)" || ok=1
+	has_route "$N1" "10.244.$m.0/24" "${PN_NODE_IP[$m]}" || ok=1
+	has_route "$N1" "fd00:244:$m::/64" "${PN_NODE_IP[$m]}" || ok=1
 done
 [ $ok -eq 0 ] || pnctl "$N1" route show dev pn0 | ktap_info "$(cat)"
 ktap_result "route show on n1 lists the 4 routes to n2 and n3" $ok
@@ -75,7 +75,7 @@ before=$(pn_stat "$N1" tx_no_route 2>&1)
 ktap_check "route del 10.244.2.0/24" \
 	pnctl "$N1" route del 10.244.2.0/24 dev pn0
 ktap_check "ping 10.244.2.10 from p1a: ICMP unreachable" \
-	unreachable "$P1A" "$(pod_ip4 2 a)"
+	unreachable "$P1A" "${PN_POD_IP4[2a]}"
 after=$(pn_stat "$N1" tx_no_route 2>&1)
 ktap_info "tx_no_route: $before -> $after"
 stat_grew "$before" "$after"
@@ -85,35 +85,35 @@ before=$after
 ktap_check "route del fd00:244:2::/64" \
 	pnctl "$N1" route del fd00:244:2::/64 dev pn0
 ktap_check "ping fd00:244:2::10 from p1a: ICMPv6 unreachable" \
-	unreachable "$P1A" "$(pod_ip6 2 a)"
+	unreachable "$P1A" "${PN_POD_IP6[2a]}"
 after=$(pn_stat "$N1" tx_no_route 2>&1)
 ktap_info "tx_no_route: $before -> $after"
 stat_grew "$before" "$after"
 ktap_result "tx_no_route counts the dropped IPv6 packet" $?
 
-ktap_check "n3's pods still reachable from p1a (IPv4)" ping_ok "$P1A" "$(pod_ip4 3 a)"
-ktap_check "n3's pods still reachable from p1a (IPv6)" ping_ok "$P1A" "$(pod_ip6 3 a)"
+ktap_check "n3's pods still reachable from p1a (IPv4)" ping_ok "$P1A" "${PN_POD_IP4[3a]}"
+ktap_check "n3's pods still reachable from p1a (IPv6)" ping_ok "$P1A" "${PN_POD_IP6[3a]}"
 
 # 3. re-add
 ktap_check "route add both n2 routes back" topo_routes 1 2 add
-ktap_check "ping 10.244.2.10 from p1a works again" ping_ok "$P1A" "$(pod_ip4 2 a)"
-ktap_check "ping fd00:244:2::10 from p1a works again" ping_ok "$P1A" "$(pod_ip6 2 a)"
+ktap_check "ping 10.244.2.10 from p1a works again" ping_ok "$P1A" "${PN_POD_IP4[2a]}"
+ktap_check "ping fd00:244:2::10 from p1a works again" ping_ok "$P1A" "${PN_POD_IP6[2a]}"
 
 # 4. peer delete takes its routes along
-ktap_check "peer del $(node_ip 3)" pnctl "$N1" peer del "$(node_ip 3)" dev pn0
+ktap_check "peer del ${PN_NODE_IP[3]}" pnctl "$N1" peer del "${PN_NODE_IP[3]}" dev pn0
 no_route "$N1" 10.244.3.0/24 && no_route "$N1" fd00:244:3::/64
 ktap_result "route show no longer lists n3's PodCIDRs" $?
 out=$(pnctl "$N1" peer show dev pn0 2>&1)
-! grep -qF "$(node_ip 3)" <<< "$out"
+! grep -qF "${PN_NODE_IP[3]}" <<< "$out"
 rc=$?
-ktap_result "peer show no longer lists $(node_ip 3)" $rc
-ktap_check "n3's pod 10.244.3.10 unreachable from p1a" ping_fails "$P1A" "$(pod_ip4 3 a)"
-ktap_check "n3's pod fd00:244:3::10 unreachable from p1a" ping_fails "$P1A" "$(pod_ip6 3 a)"
-ktap_check "n2's pods unaffected" ping_ok "$P1A" "$(pod_ip4 2 b)"
+ktap_result "peer show no longer lists ${PN_NODE_IP[3]}" $rc
+ktap_check "n3's pod 10.244.3.10 unreachable from p1a" ping_fails "$P1A" "${PN_POD_IP4[3a]}"
+ktap_check "n3's pod fd00:244:3::10 unreachable from p1a" ping_fails "$P1A" "${PN_POD_IP6[3a]}"
+ktap_check "n2's pods unaffected" ping_ok "$P1A" "${PN_POD_IP4[2b]}"
 ktap_check "route add of n3's PodCIDRs recreates the peer" topo_routes 1 3 add
 topo_macs
-ktap_check "n3's pods reachable again (IPv4)" ping_ok "$P1A" "$(pod_ip4 3 a)"
-ktap_check "n3's pods reachable again (IPv6)" ping_ok "$P1A" "$(pod_ip6 3 a)"
+ktap_check "n3's pods reachable again (IPv4)" ping_ok "$P1A" "${PN_POD_IP4[3a]}"
+ktap_check "n3's pods reachable again (IPv6)" ping_ok "$P1A" "${PN_POD_IP6[3a]}"
 
 # 5. route get answers the longest match
 # get_is NS ADDR PREFIX VIA: route get ADDR answers PREFIX via VIA
@@ -125,18 +125,18 @@ get_is()
 	grep -F -- "$3" <<< "$out" | grep -qF -- "$4" || { echo "$out"; return 1; }
 }
 
-ktap_check "route add 10.244.2.128/25 via $(node_ip 3) (inside n2's /24)" \
-	pnctl "$N1" route add 10.244.2.128/25 via "$(node_ip 3)" dev pn0
-ktap_check "route add fd00:244:2:8000::/65 via $(node_ip 3)" \
-	pnctl "$N1" route add fd00:244:2:8000::/65 via "$(node_ip 3)" dev pn0
-ktap_check "route get 10.244.2.130 -> 10.244.2.128/25 via $(node_ip 3)" \
-	get_is "$N1" 10.244.2.130 10.244.2.128/25 "$(node_ip 3)"
-ktap_check "route get 10.244.2.5 -> 10.244.2.0/24 via $(node_ip 2)" \
-	get_is "$N1" 10.244.2.5 10.244.2.0/24 "$(node_ip 2)"
-ktap_check "route get fd00:244:2:8000::5 -> fd00:244:2:8000::/65 via $(node_ip 3)" \
-	get_is "$N1" fd00:244:2:8000::5 fd00:244:2:8000::/65 "$(node_ip 3)"
-ktap_check "route get fd00:244:2::10 -> fd00:244:2::/64 via $(node_ip 2)" \
-	get_is "$N1" fd00:244:2::10 fd00:244:2::/64 "$(node_ip 2)"
+ktap_check "route add 10.244.2.128/25 via ${PN_NODE_IP[3]} (inside n2's /24)" \
+	pnctl "$N1" route add 10.244.2.128/25 via "${PN_NODE_IP[3]}" dev pn0
+ktap_check "route add fd00:244:2:8000::/65 via ${PN_NODE_IP[3]}" \
+	pnctl "$N1" route add fd00:244:2:8000::/65 via "${PN_NODE_IP[3]}" dev pn0
+ktap_check "route get 10.244.2.130 -> 10.244.2.128/25 via ${PN_NODE_IP[3]}" \
+	get_is "$N1" 10.244.2.130 10.244.2.128/25 "${PN_NODE_IP[3]}"
+ktap_check "route get 10.244.2.5 -> 10.244.2.0/24 via ${PN_NODE_IP[2]}" \
+	get_is "$N1" 10.244.2.5 10.244.2.0/24 "${PN_NODE_IP[2]}"
+ktap_check "route get fd00:244:2:8000::5 -> fd00:244:2:8000::/65 via ${PN_NODE_IP[3]}" \
+	get_is "$N1" fd00:244:2:8000::5 fd00:244:2:8000::/65 "${PN_NODE_IP[3]}"
+ktap_check "route get fd00:244:2::10 -> fd00:244:2::/64 via ${PN_NODE_IP[2]}" \
+	get_is "$N1" fd00:244:2::10 fd00:244:2::/64 "${PN_NODE_IP[2]}"
 out=$(pnctl "$N1" route get 10.99.0.1 dev pn0 2>&1)
 rc=$?
 ktap_info "route get 10.99.0.1: exit $rc: $out"
@@ -144,41 +144,41 @@ ktap_info "route get 10.99.0.1: exit $rc: $out"
 ktap_result "route get of an address no route holds fails" $?
 
 # traffic follows the longest match: a packet to 10.244.2.130 goes to n3
-before=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
+before=$(pn_peer_stat "$N1" "${PN_NODE_IP[3]}" tx_packets 2>&1)
 ns_run "$P1A" ping -n -q -c 3 -i 0.2 -W 1 10.244.2.130 > /dev/null 2>&1
-after=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
-ktap_info "peer $(node_ip 3) tx_packets: $before -> $after"
+after=$(pn_peer_stat "$N1" "${PN_NODE_IP[3]}" tx_packets 2>&1)
+ktap_info "peer ${PN_NODE_IP[3]} tx_packets: $before -> $after"
 is_num "$before" && is_num "$after" && [ "$after" -ge $((before + 3)) ]
 rc=$?
-ktap_result "packets to 10.244.2.130 go to $(node_ip 3) (longest match)" $rc
+ktap_result "packets to 10.244.2.130 go to ${PN_NODE_IP[3]} (longest match)" $rc
 pnctl "$N1" route del 10.244.2.128/25 dev pn0
 pnctl "$N1" route del fd00:244:2:8000::/65 dev pn0
 
 # 6. route replace moves a route to another peer, and traffic follows: n3
 # gets p1a's packets for 10.244.2.10 (and, routing them on to n2 with a
 # source of n1's, has them dropped there as spoofed: no reply)
-ktap_check "route replace 10.244.2.0/24 via $(node_ip 3)" \
-	pnctl "$N1" route replace 10.244.2.0/24 via "$(node_ip 3)" dev pn0
-has_route "$N1" 10.244.2.0/24 "$(node_ip 3)"
+ktap_check "route replace 10.244.2.0/24 via ${PN_NODE_IP[3]}" \
+	pnctl "$N1" route replace 10.244.2.0/24 via "${PN_NODE_IP[3]}" dev pn0
+has_route "$N1" 10.244.2.0/24 "${PN_NODE_IP[3]}"
 rc=$?
-ktap_result "route show: 10.244.2.0/24 now via $(node_ip 3)" $rc
-before=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
-ns_run "$P1A" ping -n -q -c 3 -i 0.2 -W 1 "$(pod_ip4 2 a)" > /dev/null 2>&1
-after=$(pn_peer_stat "$N1" "$(node_ip 3)" tx_packets 2>&1)
-ktap_info "peer $(node_ip 3) tx_packets: $before -> $after"
+ktap_result "route show: 10.244.2.0/24 now via ${PN_NODE_IP[3]}" $rc
+before=$(pn_peer_stat "$N1" "${PN_NODE_IP[3]}" tx_packets 2>&1)
+ns_run "$P1A" ping -n -q -c 3 -i 0.2 -W 1 "${PN_POD_IP4[2a]}" > /dev/null 2>&1
+after=$(pn_peer_stat "$N1" "${PN_NODE_IP[3]}" tx_packets 2>&1)
+ktap_info "peer ${PN_NODE_IP[3]} tx_packets: $before -> $after"
 is_num "$before" && is_num "$after" && [ "$after" -ge $((before + 3)) ]
 rc=$?
-ktap_result "after replace, packets to 10.244.2.10 go to $(node_ip 3)" $rc
-pnctl "$N1" route replace 10.244.2.0/24 via "$(node_ip 2)" dev pn0 &&
-	has_route "$N1" 10.244.2.0/24 "$(node_ip 2)" && ping_ok "$P1A" "$(pod_ip4 2 a)"
+ktap_result "after replace, packets to 10.244.2.10 go to ${PN_NODE_IP[3]}" $rc
+pnctl "$N1" route replace 10.244.2.0/24 via "${PN_NODE_IP[2]}" dev pn0 &&
+	has_route "$N1" 10.244.2.0/24 "${PN_NODE_IP[2]}" && ping_ok "$P1A" "${PN_POD_IP4[2a]}"
 ktap_result "replace back: p1a reaches 10.244.2.10 again" $?
 
 # 7. churn under traffic: a batch of 400 route del/add and 20 peer del +
 # route add, while floods run both ways; the table ends as it began
 # (compared sorted: the order of a dump follows peers and the trie)
 routes0=$(pnctl "$N1" route show dev pn0 | sort)
-ip2=$(node_ip 2)
-ip3=$(node_ip 3)
+ip2=${PN_NODE_IP[2]}
+ip3=${PN_NODE_IP[3]}
 for ((i = 0; i < 200; i++)); do
 	echo "route del 10.244.2.0/24 dev pn0"
 	echo "route add 10.244.2.0/24 via $ip2 dev pn0"
@@ -188,11 +188,11 @@ for ((i = 0; i < 200; i++)); do
 		echo "route add fd00:244:3::/64 via $ip3 dev pn0"
 	fi
 done > "$PN_TMP/churn"
-bg_run "$P1A" ping -f -q -w 30 "$(pod_ip4 2 a)" > /dev/null 2>&1
+bg_run "$P1A" ping -f -q -w 30 "${PN_POD_IP4[2a]}" > /dev/null 2>&1
 f1=$BG_PID
-bg_run "$(pod_ns 2 a)" ping -f -q -w 30 "$(pod_ip4 1 a)" > /dev/null 2>&1
+bg_run "${PN_POD_NS[2a]}" ping -f -q -w 30 "${PN_POD_IP4[1a]}" > /dev/null 2>&1
 f2=$BG_PID
-bg_run "$(pod_ns 3 b)" ping -f -q -w 30 "$(pod_ip6 1 b)" > /dev/null 2>&1
+bg_run "${PN_POD_NS[3b]}" ping -f -q -w 30 "${PN_POD_IP6[1b]}" > /dev/null 2>&1
 f3=$BG_PID
 pn_sleep 1
 t0=$SECONDS
@@ -205,13 +205,13 @@ bg_kill "$f1" "$f2" "$f3"
 topo_macs
 [ "$(pnctl "$N1" route show dev pn0 | sort)" = "$routes0" ]
 ktap_result "after the churn, route show is as before" $?
-ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 a)" &&
-	ping_ok "$(pod_ns 3 a)" "$(pod_ip4 1 b)"
+ping_ok "$P1A" "${PN_POD_IP4[2a]}" && ping_ok "$P1A" "${PN_POD_IP6[3a]}" &&
+	ping_ok "${PN_POD_NS[3a]}" "${PN_POD_IP4[1b]}"
 ktap_result "after the churn, pods reach each other" $?
 
 # 8. a table bigger than one netlink message: 3000 /32 routes via n2 and
 # 1000 IPv6 /128 via n3, dumped whole, counted in show and peer show
-awk -v v2="$(node_ip 2)" -v v3="$(node_ip 3)" 'BEGIN {
+awk -v v2="${PN_NODE_IP[2]}" -v v3="${PN_NODE_IP[3]}" 'BEGIN {
 	for (i = 0; i < 3000; i++)
 		printf "route add 10.250.%d.%d/32 via %s dev pn0\n", int(i / 250), i % 250 + 1, v2
 	for (i = 0; i < 1000; i++)
@@ -229,13 +229,13 @@ ktap_info "route show: $n of the new routes; -j route show: $nj routes in all"
 [ "$n" = 4000 ] && [ "$nj" = 4004 ]
 ktap_result "route show dumps all 4004 routes (text and JSON)" $?
 r=$(pn_attr "$N1" routes 2>&1)
-p2=$(pnctl "$N1" -j peer show dev pn0 | json_get "$(node_ip 2)" routes 2>&1)
-p3=$(pnctl "$N1" -j peer show dev pn0 | json_get "$(node_ip 3)" routes 2>&1)
-ktap_info "show: routes $r; peer $(node_ip 2): routes $p2; peer $(node_ip 3): routes $p3"
+p2=$(pnctl "$N1" -j peer show dev pn0 | json_get "${PN_NODE_IP[2]}" routes 2>&1)
+p3=$(pnctl "$N1" -j peer show dev pn0 | json_get "${PN_NODE_IP[3]}" routes 2>&1)
+ktap_info "show: routes $r; peer ${PN_NODE_IP[2]}: routes $p2; peer ${PN_NODE_IP[3]}: routes $p3"
 [ "$r" = 4004 ] && [ "$p2" = 3002 ] && [ "$p3" = 1002 ]
 ktap_result "show and peer show count them (4004, 3002, 1002)" $?
-get_is "$N1" 10.250.11.250 10.250.11.250/32 "$(node_ip 2)" &&
-	get_is "$N1" fd00:250::3e7 fd00:250::3e7/128 "$(node_ip 3)"
+get_is "$N1" 10.250.11.250 10.250.11.250/32 "${PN_NODE_IP[2]}" &&
+	get_is "$N1" fd00:250::3e7 fd00:250::3e7/128 "${PN_NODE_IP[3]}"
 ktap_result "route get finds routes deep in the table" $?
 sed 's/^route add \([^ ]*\) via [^ ]* /route del \1 /' "$PN_TMP/big" > "$PN_TMP/big.del"
 ip netns exec "$N1" timeout 300 "$PODNETCTL" -batch "$PN_TMP/big.del" > "$PN_TMP/big.out" 2>&1 &&
@@ -279,38 +279,38 @@ full=$PN_TMP/sync.full
 {
 	echo "# the topology's table, with the peers' vtep macs"
 	for m in 2 3; do
-		echo "10.244.$m.0/24 via $(node_ip $m)"
-		echo "fd00:244:$m::/64 via $(node_ip $m)"
-		echo "peer $(node_ip $m) mac $(pn_vtep_mac "$(node_ns $m)")"
+		echo "10.244.$m.0/24 via ${PN_NODE_IP[$m]}"
+		echo "fd00:244:$m::/64 via ${PN_NODE_IP[$m]}"
+		echo "peer ${PN_NODE_IP[$m]} mac $(pn_vtep_mac "${PN_NODE_NS[$m]}")"
 	done
 } > "$full"
 {
 	cat "$full"
-	echo "10.244.9.0/24 via $(node_ip 3)   # one more"
+	echo "10.244.9.0/24 via ${PN_NODE_IP[3]}   # one more"
 	echo "peer 192.168.1.77"
 } > "$PN_TMP/sync.more"
-grep -v "$(node_ip 3)" "$full" > "$PN_TMP/sync.n2"
+grep -v "${PN_NODE_IP[3]}" "$full" > "$PN_TMP/sync.n2"
 
-tx0=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
+tx0=$(pn_peer_stat "$N1" "${PN_NODE_IP[2]}" tx_packets 2>&1)
 sync_table "sync: route show has exactly the file's routes (one added)" "$PN_TMP/sync.more"
 p=$(peers_now 2>&1)
-[ "$p" = "$(node_ip 2) $(node_ip 3) 192.168.1.77" ]
+[ "$p" = "${PN_NODE_IP[2]} ${PN_NODE_IP[3]} 192.168.1.77" ]
 ktap_result "sync: peers are those routes or peer lines name (got: $p)" $?
-tx1=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
-ktap_info "peer $(node_ip 2) tx_packets: $tx0 -> $tx1"
+tx1=$(pn_peer_stat "$N1" "${PN_NODE_IP[2]}" tx_packets 2>&1)
+ktap_info "peer ${PN_NODE_IP[2]} tx_packets: $tx0 -> $tx1"
 is_num "$tx0" && is_num "$tx1" && [ "$tx0" -gt 0 ] && [ "$tx1" -ge "$tx0" ]
 ktap_result "sync: a peer that stays keeps its counters" $?
 
 sync_table "sync to n2's routes only: n3's are gone" "$PN_TMP/sync.n2"
 p=$(peers_now 2>&1)
-[ "$p" = "$(node_ip 2)" ] && ping_fails "$P1A" "$(pod_ip4 3 a)" &&
-	ping_ok "$P1A" "$(pod_ip4 2 a)"
+[ "$p" = "${PN_NODE_IP[2]}" ] && ping_fails "$P1A" "${PN_POD_IP4[3a]}" &&
+	ping_ok "$P1A" "${PN_POD_IP4[2a]}"
 rc=$?
-ktap_result "sync to n2's routes only: only peer $(node_ip 2) left (got: $p), n3 unreachable, n2 reachable" $rc
+ktap_result "sync to n2's routes only: only peer ${PN_NODE_IP[2]} left (got: $p), n3 unreachable, n2 reachable" $rc
 
 # refused syncs change nothing
 before=$(routes_now; peers_now)
-{ cat "$full"; echo "10.244.9.1/24 via $(node_ip 3)"; } > "$PN_TMP/sync.bad"
+{ cat "$full"; echo "10.244.9.1/24 via ${PN_NODE_IP[3]}"; } > "$PN_TMP/sync.bad"
 line=$(wc -l < "$PN_TMP/sync.bad")
 out=$(pnctl "$N1" sync dev pn0 "$PN_TMP/sync.bad" 2>&1)
 rc=$?
@@ -332,20 +332,20 @@ kernel_sync_refused()
 	ktap_result "kernel: sync with $desc: refused with a message, nothing changed" $?
 }
 kernel_sync_refused "a route with host bits" \
-	"10.244.3.0/24 via $(node_ip 3)" "10.244.9.1/24 via $(node_ip 3)"
+	"10.244.3.0/24 via ${PN_NODE_IP[3]}" "10.244.9.1/24 via ${PN_NODE_IP[3]}"
 kernel_sync_refused "the same prefix twice" \
-	"10.244.3.0/24 via $(node_ip 3)" "10.244.3.0/24 via $(node_ip 2)"
+	"10.244.3.0/24 via ${PN_NODE_IP[3]}" "10.244.3.0/24 via ${PN_NODE_IP[2]}"
 
 sync_table "sync back to the full table" "$full"
-ping_ok "$P1A" "$(pod_ip4 3 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
+ping_ok "$P1A" "${PN_POD_IP4[3a]}" && ping_ok "$P1A" "${PN_POD_IP6[3b]}"
 ktap_result "after sync back, n3's pods are reachable" $?
 
 # atomic: under floods to n2 and n3, 40 syncs that keep their routes; a
 # lookup that saw a half-built table would count in tx_no_route
 nr0=$(pn_stat "$N1" tx_no_route 2>&1)
-bg_run "$P1A" ping -f -q -w 60 "$(pod_ip4 2 a)" > /dev/null 2>&1
+bg_run "$P1A" ping -f -q -w 60 "${PN_POD_IP4[2a]}" > /dev/null 2>&1
 f1=$BG_PID
-bg_run "$(pod_ns 1 b)" ping -f -q -w 60 "$(pod_ip6 3 a)" > /dev/null 2>&1
+bg_run "${PN_POD_NS[1b]}" ping -f -q -w 60 "${PN_POD_IP6[3a]}" > /dev/null 2>&1
 f2=$BG_PID
 pn_sleep 1
 ok=0
@@ -403,29 +403,29 @@ refused()
 
 NOENT='no such|not found|not exist|does not exist|doesn.t exist|unknown'
 refused "route add with host bits set (IPv4)" "" \
-	route add 10.244.5.1/24 via "$(node_ip 2)" dev pn0
+	route add 10.244.5.1/24 via "${PN_NODE_IP[2]}" dev pn0
 refused "route add with host bits set (IPv6)" "" \
-	route add fd00:244:5::1/64 via "$(node_ip 2)" dev pn0
+	route add fd00:244:5::1/64 via "${PN_NODE_IP[2]}" dev pn0
 refused "route add with prefix length 33" "" \
-	route add 10.244.5.0/33 via "$(node_ip 2)" dev pn0
+	route add 10.244.5.0/33 via "${PN_NODE_IP[2]}" dev pn0
 refused "route add with prefix length 129" "" \
-	route add fd00:244:5::/129 via "$(node_ip 2)" dev pn0
+	route add fd00:244:5::/129 via "${PN_NODE_IP[2]}" dev pn0
 refused "route add of a malformed prefix (10.244.300.0/24)" "" \
-	route add 10.244.300.0/24 via "$(node_ip 2)" dev pn0
+	route add 10.244.300.0/24 via "${PN_NODE_IP[2]}" dev pn0
 refused "route add of a malformed prefix (bogus/24)" "" \
-	route add bogus/24 via "$(node_ip 2)" dev pn0
+	route add bogus/24 via "${PN_NODE_IP[2]}" dev pn0
 refused "route add via a malformed address" "" \
 	route add 10.244.5.0/24 via 192.168.1.300 dev pn0
 refused "route add on an unknown device" "" \
-	route add 10.244.5.0/24 via "$(node_ip 2)" dev nosuch0
+	route add 10.244.5.0/24 via "${PN_NODE_IP[2]}" dev nosuch0
 refused "route add on a device that is not podnet" "" \
-	route add 10.244.5.0/24 via "$(node_ip 2)" dev eth0
+	route add 10.244.5.0/24 via "${PN_NODE_IP[2]}" dev eth0
 refused "duplicate route add (same peer): EEXIST" "exist" \
-	route add 10.244.2.0/24 via "$(node_ip 2)" dev pn0
+	route add 10.244.2.0/24 via "${PN_NODE_IP[2]}" dev pn0
 refused "duplicate route add (other peer): EEXIST" "exist" \
-	route add 10.244.2.0/24 via "$(node_ip 3)" dev pn0
+	route add 10.244.2.0/24 via "${PN_NODE_IP[3]}" dev pn0
 refused "duplicate IPv6 route add: EEXIST" "exist" \
-	route add fd00:244:3::/64 via "$(node_ip 3)" dev pn0
+	route add fd00:244:3::/64 via "${PN_NODE_IP[3]}" dev pn0
 refused "route del of a missing route: ENOENT" "$NOENT" \
 	route del 10.244.77.0/24 dev pn0
 refused "route del of a missing IPv6 route: ENOENT" "$NOENT" \
@@ -453,16 +453,16 @@ kernel_refused()
 	ktap_result "kernel: $desc: refused with a message, tables unchanged" $?
 }
 ktap_check "kernel: the raw client adds and deletes a valid route (control)" \
-	ip netns exec "$N1" sh -c "${PN_PY[*]} '$PNUTIL' genl-route add pn0 10.244.6.0 --len 24 --via $(node_ip 2) &&
+	ip netns exec "$N1" sh -c "${PN_PY[*]} '$PNUTIL' genl-route add pn0 10.244.6.0 --len 24 --via ${PN_NODE_IP[2]} &&
 		'$PODNETCTL' route show dev pn0 | grep -q 10.244.6.0/24 &&
 		${PN_PY[*]} '$PNUTIL' genl-route del pn0 10.244.6.0 --len 24"
-kernel_refused "host bits set" add pn0 10.244.5.1 --len 24 --via "$(node_ip 2)"
-kernel_refused "IPv4 prefix length 33" add pn0 10.244.5.0 --len 33 --via "$(node_ip 2)"
-kernel_refused "IPv6 prefix length 129" add pn0 fd00:244:5:: --len 129 --via "$(node_ip 2)"
-kernel_refused "5-byte prefix" add pn0 hex:0af4050000 --len 24 --via "$(node_ip 2)"
+kernel_refused "host bits set" add pn0 10.244.5.1 --len 24 --via "${PN_NODE_IP[2]}"
+kernel_refused "IPv4 prefix length 33" add pn0 10.244.5.0 --len 33 --via "${PN_NODE_IP[2]}"
+kernel_refused "IPv6 prefix length 129" add pn0 fd00:244:5:: --len 129 --via "${PN_NODE_IP[2]}"
+kernel_refused "5-byte prefix" add pn0 hex:0af4050000 --len 24 --via "${PN_NODE_IP[2]}"
 kernel_refused "no via" add pn0 10.244.5.0 --len 24
 
-ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
+ping_ok "$P1A" "${PN_POD_IP4[2a]}" && ping_ok "$P1A" "${PN_POD_IP6[3b]}"
 ktap_result "after all that, p1a still reaches p2a and p3b" $?
 
 ktap_finish

@@ -27,9 +27,9 @@ ktap_plan 19
 podnet_require
 topo_create_or_bail
 
-N1=$(node_ns 1)
-N2=$(node_ns 2)
-P1A=$(pod_ns 1 a)
+N1=${PN_NODE_NS[1]}
+N2=${PN_NODE_NS[2]}
+P1A=${PN_POD_NS[1a]}
 ROGUE="pn-rogue-$PN_SUFFIX"
 COUNT=3
 
@@ -48,7 +48,7 @@ send()
 
 	shift 4
 	ip netns exec "$ns" "${PN_PY[@]}" "$PNUTIL" send-vxlan --src "$src" \
-		--dst "$(node_ip 1)" --port "$PN_PORT" --mac "$mac" \
+		--dst "${PN_NODE_IP[1]}" --port "$PN_PORT" --mac "$mac" \
 		--inner-src "$isrc" --inner-dst "$idst" --count "$COUNT" "$@"
 }
 
@@ -101,60 +101,60 @@ dropped()
 
 # 1. control: well-formed packets from peer n2 reach the pod
 e0=$(echos4)
-r0=$(pn_peer_stat "$N1" "$(node_ip 2)" rx_packets 2>&1)
-send "$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)"
+r0=$(pn_peer_stat "$N1" "${PN_NODE_IP[2]}" rx_packets 2>&1)
+send "$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}"
 settle "$e0" echos4
 delta_is "control: crafted IPv4 echoes from n2 reach p1a" "$COUNT" "$e0" "$(echos4)"
-r1=$(pn_peer_stat "$N1" "$(node_ip 2)" rx_packets 2>&1)
-delta_is "control: n1's peer $(node_ip 2) rx_packets" "$COUNT" "$r0" "$r1"
+r1=$(pn_peer_stat "$N1" "${PN_NODE_IP[2]}" rx_packets 2>&1)
+delta_is "control: n1's peer ${PN_NODE_IP[2]} rx_packets" "$COUNT" "$r0" "$r1"
 e0=$(echos6)
-send "$N2" "$(node_ip 2)" "$(pod_ip6 2 a)" "$(pod_ip6 1 a)"
+send "$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP6[2a]}" "${PN_POD_IP6[1a]}"
 settle "$e0" echos6
 delta_is "control: crafted IPv6 echoes from n2 reach p1a" "$COUNT" "$e0" "$(echos6)"
 
 # 2. not a peer
 dropped "outer source 192.168.1.99 (not a peer)" rx_unknown_peer 4 \
-	"$ROGUE" 192.168.1.99 "$(pod_ip4 2 a)" "$(pod_ip4 1 a)"
+	"$ROGUE" 192.168.1.99 "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}"
 
 # 3. wrong VNI
 dropped "VNI 2 (pn0 has VNI 1)" rx_unknown_vni 4 \
-	"$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)" --vni 2
+	"$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" --vni 2
 
 # 4. spoofed inner sources
-dropped "n2 sends inner source $(pod_ip4 3 a) (n3's PodCIDR)" rx_spoofed 4 \
-	"$N2" "$(node_ip 2)" "$(pod_ip4 3 a)" "$(pod_ip4 1 a)"
-dropped "n2 sends inner source $(pod_ip6 3 a) (n3's PodCIDR)" rx_spoofed 6 \
-	"$N2" "$(node_ip 2)" "$(pod_ip6 3 a)" "$(pod_ip6 1 a)"
+dropped "n2 sends inner source ${PN_POD_IP4[3a]} (n3's PodCIDR)" rx_spoofed 4 \
+	"$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[3a]}" "${PN_POD_IP4[1a]}"
+dropped "n2 sends inner source ${PN_POD_IP6[3a]} (n3's PodCIDR)" rx_spoofed 6 \
+	"$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP6[3a]}" "${PN_POD_IP6[1a]}"
 dropped "n2 sends inner source 8.8.8.8 (no PodCIDR)" rx_spoofed 4 \
-	"$N2" "$(node_ip 2)" 8.8.8.8 "$(pod_ip4 1 a)"
+	"$N2" "${PN_NODE_IP[2]}" 8.8.8.8 "${PN_POD_IP4[1a]}"
 
 # 5. ECN (RFC 6040): an outer CE mark is carried to an ECN-capable inner
 # packet; CE on a not-ECT inner packet is dropped (rx_ecn)
 pn_tmpdir
 if capture_start "$P1A" eth0 "$PN_TMP/pod.pcap" icmp; then
 	e0=$(echos4)
-	send "$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)" \
+	send "$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" \
 		--outer-tos 0x03 --inner-tos 0x02
 	settle "$e0" echos4
 	capture_stop
 fi
 tos=$(pcap_decode "$PN_TMP/pod.pcap" 2>&1 |
-	awk -v s="$(pod_ip4 2 a)" -v d="$(pod_ip4 1 a)" '$1 == "plain" && $2 == s && $3 == d { print $6 }' |
+	awk -v s="${PN_POD_IP4[2a]}" -v d="${PN_POD_IP4[1a]}" '$1 == "plain" && $2 == s && $3 == d { print $6 }' |
 	sort -u | tr '\n' ' ')
 ktap_info "TOS of the echo requests p1a got: $tos"
 [ "$tos" = "0x03 " ]
 ktap_result "outer CE + inner ECT(0): delivered, marked CE" $?
 dropped "outer CE + inner not-ECT" rx_ecn 4 \
-	"$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)" --outer-tos 0x03
+	"$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" --outer-tos 0x03
 
 # 6. malformed
 c0=$(pn_stat "$N1" rx_bad_header 2>&1)
-send "$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)" --truncate 6
+send "$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" --truncate 6
 settle "$c0" pn_stat "$N1" rx_bad_header
 delta_is "6-byte VXLAN header from n2: rx_bad_header +$COUNT" "$COUNT" \
 	"$c0" "$(pn_stat "$N1" rx_bad_header 2>&1)"
 c0=$(pn_stat "$N1" rx_bad_inner 2>&1)
-send "$N2" "$(node_ip 2)" "$(pod_ip4 2 a)" "$(pod_ip4 1 a)" --ethertype 0x0806
+send "$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" --ethertype 0x0806
 settle "$c0" pn_stat "$N1" rx_bad_inner
 delta_is "inner ethertype ARP from n2: rx_bad_inner +$COUNT" "$COUNT" \
 	"$c0" "$(pn_stat "$N1" rx_bad_inner 2>&1)"

@@ -34,9 +34,9 @@ ktap_plan 39
 podnet_require
 topo_create_or_bail
 
-N1=$(node_ns 1)
-P1A=$(pod_ns 1 a)
-P1B=$(pod_ns 1 b)
+N1=${PN_NODE_NS[1]}
+P1A=${PN_POD_NS[1a]}
+P1B=${PN_POD_NS[1b]}
 pn_tmpdir
 ktap_info "topology ready after $SECONDS s"
 A=$PN_TMP/sync.A
@@ -113,9 +113,9 @@ node_lines()
 	local m
 
 	for m in "$@"; do
-		echo "10.244.$m.0/24 via $(node_ip "$m")"
-		echo "fd00:244:$m::/64 via $(node_ip "$m")"
-		echo "peer $(node_ip "$m") mac $(pn_vtep_mac "$(node_ns "$m")")"
+		echo "10.244.$m.0/24 via ${PN_NODE_IP[$m]}"
+		echo "fd00:244:$m::/64 via ${PN_NODE_IP[$m]}"
+		echo "peer ${PN_NODE_IP[$m]} mac $(pn_vtep_mac "${PN_NODE_NS[$m]}")"
 	done
 }
 
@@ -185,15 +185,15 @@ check_synced()
 }
 
 check_synced "sync A" "$A" "$ROUTES_A" "$PEERS_A"
-ping_ok "$P1A" "$(pod_ip4 4 a)" && ping_ok "$P1B" "$(pod_ip6 4 b)"
+ping_ok "$P1A" "${PN_POD_IP4[4a]}" && ping_ok "$P1B" "${PN_POD_IP6[4b]}"
 ktap_result "after sync A: n4's pods reachable from n1 (IPv4 and IPv6)" $?
-mac=$(pnctl "$N1" -j peer show dev pn0 | json_get "$(node_ip 4)" mac 2>&1)
-[ "$mac" = "$(pn_vtep_mac "$(node_ns 4)")" ]
+mac=$(pnctl "$N1" -j peer show dev pn0 | json_get "${PN_NODE_IP[4]}" mac 2>&1)
+[ "$mac" = "$(pn_vtep_mac "${PN_NODE_NS[4]}")" ]
 ktap_result "after sync A: n4's peer has the mac of its peer line ($mac)" $?
 
 check_synced "sync B" "$B" "$ROUTES_B" "$PEERS_B"
-ping_fails "$P1A" "$(pod_ip4 4 a)" && ping_fails "$P1B" "$(pod_ip6 4 b)" &&
-	ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1B" "$(pod_ip6 3 b)"
+ping_fails "$P1A" "${PN_POD_IP4[4a]}" && ping_fails "$P1B" "${PN_POD_IP6[4b]}" &&
+	ping_ok "$P1A" "${PN_POD_IP4[2a]}" && ping_ok "$P1B" "${PN_POD_IP6[3b]}"
 ktap_result "after sync B: n4's pods unreachable, n2's and n3's reachable" $?
 port=$(pnctl "$N1" -j peer show dev pn0 | json_get 192.168.1.200 port 2>&1)
 [ "$port" = 4789 ]
@@ -241,10 +241,10 @@ ktap_info_file "$PN_TMP/loop.bad" 10
 
 ROUND_ECHOES=400
 BATCH=9
-PINGS=("p1a-p2a-v4 $P1A $(pod_ip4 2 a)"
-	"p1b-p3b-v6 $P1B $(pod_ip6 3 b)"
-	"p2b-p1a-v4 $(pod_ns 2 b) $(pod_ip4 1 a)"
-	"p3a-p1b-v6 $(pod_ns 3 a) $(pod_ip6 1 b)")
+PINGS=("p1a-p2a-v4 $P1A ${PN_POD_IP4[2a]}"
+	"p1b-p3b-v6 $P1B ${PN_POD_IP6[3b]}"
+	"p2b-p1a-v4 ${PN_POD_NS[2b]} ${PN_POD_IP4[1a]}"
+	"p3a-p1b-v6 ${PN_POD_NS[3a]} ${PN_POD_IP6[1b]}")
 ping_pids=()
 
 # the two batches and the events each must cause
@@ -295,7 +295,7 @@ alive()
 
 nr0=$(pn_stat "$N1" tx_no_route 2>&1)
 drops0=$(pnctl "$N1" -s show dev pn0 | grep -oE 'rx_[a-z_]+ [0-9]+' | grep -v rx_ecn)
-tx2_0=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
+tx2_0=$(pn_peer_stat "$N1" "${PN_NODE_IP[2]}" tx_packets 2>&1)
 for p in "${PINGS[@]}"; do
 	read -r name ns dst <<< "$p"
 	ping_ok "$ns" "$dst" || ktap_info "warm-up ping $name failed"
@@ -370,11 +370,11 @@ drops1=$(pnctl "$N1" -s show dev pn0 | grep -oE 'rx_[a-z_]+ [0-9]+' | grep -v rx
 ktap_info "n1 rx drops before: $(echo "$drops0" | tr '\n' ' ')"
 [ -n "$drops0" ] && [ "$drops1" = "$drops0" ]
 ktap_result "n1's pn0 rx drop counters unchanged (no unknown peer, no spoofed source)" $?
-tx2_1=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
-ktap_info "peer $(node_ip 2) tx_packets: $tx2_0 -> $tx2_1"
+tx2_1=$(pn_peer_stat "$N1" "${PN_NODE_IP[2]}" tx_packets 2>&1)
+ktap_info "peer ${PN_NODE_IP[2]} tx_packets: $tx2_0 -> $tx2_1"
 is_num "$tx2_0" && is_num "$tx2_1" && [ "$tx2_1" -ge $((tx2_0 + 2 * count)) ]
 rc=$?
-ktap_result "peer $(node_ip 2) kept its counters over the syncs (tx_packets grew by >= $((2 * count)))" $rc
+ktap_result "peer ${PN_NODE_IP[2]} kept its counters over the syncs (tx_packets grew by >= $((2 * count)))" $rc
 
 [ "$(routes_now)" = "$(routes_of "$lastfile")" ] &&
 	[ "$(peers_now)" = "$(peers_of "$lastfile")" ]
@@ -413,13 +413,13 @@ bad_file()
 	wc -l < "$PN_TMP/$1"
 }
 
-n=$(bad_file bad-keyword "route 10.244.9.0/24 via $(node_ip 3)")
+n=$(bad_file bad-keyword "route 10.244.9.0/24 via ${PN_NODE_IP[3]}")
 sync_refused "sync with a bad line (keyword 'route')" "$PN_TMP/bad-keyword" "$n"
-n=$(bad_file bad-hostbits "10.244.9.1/24 via $(node_ip 3)")
+n=$(bad_file bad-hostbits "10.244.9.1/24 via ${PN_NODE_IP[3]}")
 sync_refused "sync with an invalid prefix (host bits, last line)" "$PN_TMP/bad-hostbits" "$n"
-n=$(bad_file bad-len "10.244.9.0/33 via $(node_ip 3)")
+n=$(bad_file bad-len "10.244.9.0/33 via ${PN_NODE_IP[3]}")
 sync_refused "sync with an invalid prefix length (/33)" "$PN_TMP/bad-len" "$n"
-n=$(bad_file bad-dup "10.244.2.0/24 via $(node_ip 3)")
+n=$(bad_file bad-dup "10.244.2.0/24 via ${PN_NODE_IP[3]}")
 sync_refused "sync with a prefix given twice" "$PN_TMP/bad-dup" "$n"
 n=$(bad_file bad-novia "10.244.9.0/24")
 sync_refused "sync with a route without via" "$PN_TMP/bad-novia" "$n"
@@ -453,9 +453,9 @@ kernel_sync_refused()
 }
 mapfile -t good < <(routes_of "$B")
 kernel_sync_refused "50 good routes, then one with host bits" \
-	"${good[@]}" "10.244.9.1/24 via $(node_ip 3)"
+	"${good[@]}" "10.244.9.1/24 via ${PN_NODE_IP[3]}"
 kernel_sync_refused "50 good routes, then one repeated" \
-	"${good[@]}" "10.246.7.0/24 via $(node_ip 2)"
+	"${good[@]}" "10.246.7.0/24 via ${PN_NODE_IP[2]}"
 
 # -------------------------------------------------------------- events ----
 
@@ -482,8 +482,8 @@ ktap_result "monitor: a sync is one event, no route or peer events ($others othe
 ktap_result "monitor: no lost events, exits 0 on SIGTERM (rc $mrc)" $?
 ktap_info_file "$PN_TMP/mon.err" 5
 
-ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1B" "$(pod_ip6 3 b)" &&
-	ping_ok "$P1A" "$(pod_ip4 4 a)"
+ping_ok "$P1A" "${PN_POD_IP4[2a]}" && ping_ok "$P1B" "${PN_POD_IP6[3b]}" &&
+	ping_ok "$P1A" "${PN_POD_IP4[4a]}"
 ktap_result "after all that, p1a reaches n2, n3 and n4 (table of file A)" $?
 
 ktap_finish

@@ -28,9 +28,9 @@ topo_create_or_bail
 pn_tmpdir
 dmesg_mark teardown-start
 
-N1=$(node_ns 1)
-N2=$(node_ns 2)
-P1A=$(pod_ns 1 a)
+N1=${PN_NODE_NS[1]}
+N2=${PN_NODE_NS[2]}
+P1A=${PN_POD_NS[1a]}
 
 # bounded SECS CMD...: run CMD, but give up waiting after SECS (a task stuck
 # in the kernel cannot be killed; it is left behind). 124 on timeout.
@@ -88,14 +88,14 @@ check_dmesg()
 }
 
 # A. delete pn0 of n1 in the middle of a flood through it
-tx0=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
-flood "$P1A" "$(pod_ip4 2 a)" 6
+tx0=$(pn_peer_stat "$N1" "${PN_NODE_IP[2]}" tx_packets 2>&1)
+flood "$P1A" "${PN_POD_IP4[2a]}" 6
 fpid=$BG_PID
-flood "$(pod_ns 1 b)" "$(pod_ip6 2 b)" 6
+flood "${PN_POD_NS[1b]}" "${PN_POD_IP6[2b]}" 6
 fpid6=$BG_PID
 pn_sleep 2
-tx1=$(pn_peer_stat "$N1" "$(node_ip 2)" tx_packets 2>&1)
-ktap_info "n1 peer $(node_ip 2) tx_packets after 2 s of flood: $tx0 -> $tx1"
+tx1=$(pn_peer_stat "$N1" "${PN_NODE_IP[2]}" tx_packets 2>&1)
+ktap_info "n1 peer ${PN_NODE_IP[2]} tx_packets after 2 s of flood: $tx0 -> $tx1"
 is_num "$tx0" && is_num "$tx1" && [ "$tx1" -gt $((tx0 + 50)) ]
 ktap_result "ping flood p1a -> p2a runs through pn0" $?
 ktap_check "podnetctl link del pn0 on n1 mid-flood" \
@@ -105,19 +105,19 @@ ktap_result "pn0 is gone from n1" $?
 flood_done "$fpid" && flood_done "$fpid6"
 ktap_result "the floods end (no task stuck)" $?
 ktap_check "n2's and n3's pods still talk (p2a -> p3a)" \
-	ping_ok "$(pod_ns 2 a)" "$(pod_ip4 3 a)"
+	ping_ok "${PN_POD_NS[2a]}" "${PN_POD_IP4[3a]}"
 topo_podnet 1 > "$PN_TMP/re.log" 2>&1 && topo_macs >> "$PN_TMP/re.log" 2>&1 &&
-	ping_ok "$P1A" "$(pod_ip4 2 a)" &&
-	ping_ok "$P1A" "$(pod_ip6 3 a)"
+	ping_ok "$P1A" "${PN_POD_IP4[2a]}" &&
+	ping_ok "$P1A" "${PN_POD_IP6[3a]}"
 rc=$?
 [ $rc -eq 0 ] || ktap_info_file "$PN_TMP/re.log"
 ktap_result "pn0 recreated on n1 works" $rc
 
 # A2. down and up in the middle of floods both ways (n2 keeps sending to
 # n1's closed port: ICMP errors come back to n2's tunnel socket)
-flood "$P1A" "$(pod_ip4 2 a)" 4
+flood "$P1A" "${PN_POD_IP4[2a]}" 4
 fpid=$BG_PID
-flood "$(pod_ns 2 a)" "$(pod_ip4 1 a)" 4
+flood "${PN_POD_NS[2a]}" "${PN_POD_IP4[1a]}" 4
 fpid2=$BG_PID
 pn_sleep 1
 ktap_check "ip link set pn0 down on n1 mid-flood" \
@@ -128,7 +128,7 @@ flood_done "$fpid2"
 # the kernel drops IPv4 routes of a device that goes down: add them back
 ip -n "$N1" link set pn0 up && ip -n "$N1" route replace 10.244.0.0/16 dev pn0 &&
 	ip -n "$N1" -6 route replace fd00:244::/32 dev pn0 &&
-	ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$(pod_ns 2 a)" "$(pod_ip6 1 a)"
+	ping_ok "$P1A" "${PN_POD_IP4[2a]}" && ping_ok "${PN_POD_NS[2a]}" "${PN_POD_IP6[1a]}"
 ktap_result "pn0 up again on n1: traffic resumes both ways" $?
 
 # A3. moving pn0 to another namespace: refused, or a clean move
@@ -149,7 +149,7 @@ ktap_result "moving pn0 to another namespace is refused, or clean" $?
 if [ $rc -eq 0 ] && ip -n "$MV" link show pn0 > /dev/null 2>&1; then
 	ip -n "$MV" link set pn0 up && ip -n "$MV" addr add 10.244.1.200/32 dev pn0 &&
 		ip -n "$MV" route add 10.244.2.0/24 dev pn0 &&
-		ping_ok "$MV" "$(pod_ip4 2 a)"
+		ping_ok "$MV" "${PN_POD_IP4[2a]}"
 	ktap_result "moved pn0 works from its new namespace (through n1's underlay)" $?
 	ktap_check "moved pn0 can be deleted" bounded 30 ip -n "$MV" link del pn0
 else
@@ -162,20 +162,20 @@ if ! { topo_podnet 1 && topo_macs; } > "$PN_TMP/re.log" 2>&1; then
 fi
 
 # C. delete node n3's namespace (pn0 in it) mid-flood
-flood "$P1A" "$(pod_ip4 3 a)" 4
+flood "$P1A" "${PN_POD_IP4[3a]}" 4
 fpid=$BG_PID
-flood "$(pod_ns 3 a)" "$(pod_ip4 1 a)" 4
+flood "${PN_POD_NS[3a]}" "${PN_POD_IP4[1a]}" 4
 fpid3=$BG_PID
 pn_sleep 1
-ktap_check "ip netns del n3 (with pn0) mid-flood" bounded 30 ns_del "$(node_ns 3)"
+ktap_check "ip netns del n3 (with pn0) mid-flood" bounded 30 ns_del "${PN_NODE_NS[3]}"
 flood_done "$fpid"
 flood_done "$fpid3"
-ktap_check "p1a -> p2a still works" ping_ok "$P1A" "$(pod_ip4 2 a)"
+ktap_check "p1a -> p2a still works" ping_ok "$P1A" "${PN_POD_IP4[2a]}"
 
 # B. delete n2's underlay device (pn0's dev) mid-flood
-flood "$P1A" "$(pod_ip4 2 a)" 4
+flood "$P1A" "${PN_POD_IP4[2a]}" 4
 fpid=$BG_PID
-flood "$(pod_ns 2 a)" "$(pod_ip4 1 a)" 4
+flood "${PN_POD_NS[2a]}" "${PN_POD_IP4[1a]}" 4
 fpid2=$BG_PID
 pn_sleep 1
 ktap_check "ip link del eth0 on n2 (pn0's underlay) mid-flood" \
@@ -217,16 +217,16 @@ del_all_pn0()
 	local n
 
 	for n in 1 2 3; do
-		pnctl "$(node_ns "$n")" link del pn0 || return 1
+		pnctl "${PN_NODE_NS[$n]}" link del pn0 || return 1
 	done
 }
 pn_cleanup
 pn_tmpdir
 dmesg_mark teardown-rmmod
 topo_create > "$PN_TMP/topo.log" 2>&1 || ktap_info_file "$PN_TMP/topo.log"
-flood "$P1A" "$(pod_ip4 2 a)" 6
-flood "$(pod_ns 2 b)" "$(pod_ip6 3 b)" 6
-flood "$(pod_ns 3 a)" "$(pod_ip4 1 b)" 6
+flood "$P1A" "${PN_POD_IP4[2a]}" 6
+flood "${PN_POD_NS[2b]}" "${PN_POD_IP6[3b]}" 6
+flood "${PN_POD_NS[3a]}" "${PN_POD_IP4[1b]}" 6
 pn_sleep 1
 if podnet_builtin; then
 	ktap_check "podnet built in: link del pn0 on 3 nodes with floods running" \
@@ -238,7 +238,7 @@ fi
 ok=0
 ! lsmod | grep -q '^podnet ' || { ktap_info "podnet still in lsmod"; ok=1; }
 for n in 1 2 3; do
-	if ip -n "$(node_ns "$n")" link show pn0 > /dev/null 2>&1; then
+	if ip -n "${PN_NODE_NS[$n]}" link show pn0 > /dev/null 2>&1; then
 		ktap_info "pn0 still on n$n"
 		ok=1
 	fi
@@ -265,7 +265,7 @@ for n in 1 2 3; do
 done
 topo_macs >> "$PN_TMP/re.log" 2>&1 || ok=1
 [ $ok -eq 0 ] || ktap_info_file "$PN_TMP/re.log"
-[ $ok -eq 0 ] && ping_ok "$P1A" "$(pod_ip4 2 a)" && ping_ok "$P1A" "$(pod_ip6 3 b)"
+[ $ok -eq 0 ] && ping_ok "$P1A" "${PN_POD_IP4[2a]}" && ping_ok "$P1A" "${PN_POD_IP6[3b]}"
 ktap_result "pn0 on every node again after reload, pods reach each other" $?
 pn_sleep 1
 check_dmesg "kernel log clean after rmmod and reload"

@@ -24,11 +24,11 @@ ktap_plan 12
 podnet_require
 topo_create_or_bail
 
-N1=$(node_ns 1)
-P1A=$(pod_ns 1 a)
-P1B=$(pod_ns 1 b)
-S=$(node_ip 1)
-D=$(node_ip 2)
+N1=${PN_NODE_NS[1]}
+P1A=${PN_POD_NS[1a]}
+P1B=${PN_POD_NS[1b]}
+S=${PN_NODE_IP[1]}
+D=${PN_NODE_IP[2]}
 
 # capture NAME CMD...: run CMD while capturing ul-n1; the n1 -> n2 VXLAN
 # lines (pnutil pcap-vxlan) land in $PN_TMP/NAME
@@ -54,15 +54,15 @@ pings4()
 
 	for p in a b; do
 		for q in a b; do
-			ip netns exec "$(pod_ns 1 "$p")" ping -n -q -c 3 -i 0.2 -W 2 \
-				"$(pod_ip4 2 "$q")" > /dev/null 2>&1
+			ip netns exec "${PN_POD_NS[1${p}]}" ping -n -q -c 3 -i 0.2 -W 2 \
+				"${PN_POD_IP4[2${q}]}" > /dev/null 2>&1
 		done
 	done
 }
 
 pn_tmpdir
 # make sure every neighbour is resolved before the captures
-ping_ok "$P1A" "$(pod_ip4 2 a)"; ping_ok "$P1B" "$(pod_ip4 2 b)"
+ping_ok "$P1A" "${PN_POD_IP4[2a]}"; ping_ok "$P1B" "${PN_POD_IP4[2b]}"
 
 # 1. defaults, and the source ports of four flows
 capture flows pings4
@@ -86,45 +86,45 @@ ktap_result "flows spread over source ports ($nports distinct for 4 flows)" $?
 
 # 2. ECN and DS field with the default tos 0
 capture tos0 sh -c "
-	ip netns exec '$P1A' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x02 '$(pod_ip4 2 a)'
-	ip netns exec '$P1B' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x28 '$(pod_ip4 2 b)'
-	ip netns exec '$P1A' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x02 '$(pod_ip6 2 a)'
+	ip netns exec '$P1A' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x02 '${PN_POD_IP4[2a]}'
+	ip netns exec '$P1B' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x28 '${PN_POD_IP4[2b]}'
+	ip netns exec '$P1A' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x02 '${PN_POD_IP6[2a]}'
 	" > /dev/null 2>&1
 # tos_of FILE INNER_SRC INNER_DST: the outer TOS values of that flow
 tos_of()
 {
 	awk -v s="$2" -v d="$3" '$5 == s && $6 == d { print $10 }' "$1" | sort -u | tr '\n' ' '
 }
-t=$(tos_of "$PN_TMP/tos0" "$(pod_ip4 1 a)" "$(pod_ip4 2 a)")
+t=$(tos_of "$PN_TMP/tos0" "${PN_POD_IP4[1a]}" "${PN_POD_IP4[2a]}")
 [ "$t" = "0x02 " ]
 ktap_result "inner ECT(0) -> outer ECN ECT(0) (IPv4; outer tos: $t)" $?
-t=$(tos_of "$PN_TMP/tos0" "$(pod_ip4 1 b)" "$(pod_ip4 2 b)")
+t=$(tos_of "$PN_TMP/tos0" "${PN_POD_IP4[1b]}" "${PN_POD_IP4[2b]}")
 [ "$t" = "0x00 " ]
 ktap_result "inner DSCP AF11 not copied with tos 0 (outer tos: $t)" $?
-t=$(tos_of "$PN_TMP/tos0" "$(pod_ip6 1 a)" "$(pod_ip6 2 a)")
+t=$(tos_of "$PN_TMP/tos0" "${PN_POD_IP6[1a]}" "${PN_POD_IP6[2a]}")
 [ "$t" = "0x02 " ]
 ktap_result "inner ECT(0) -> outer ECN ECT(0) (IPv6 inner; outer tos: $t)" $?
 
 # 3. ttl 9, tos inherit
 pnctl "$N1" link set pn0 ttl 9 tos inherit
 capture inherit sh -c "
-	ip netns exec '$P1B' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x28 '$(pod_ip4 2 b)'
-	ip netns exec '$P1A' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x28 '$(pod_ip6 2 a)'
+	ip netns exec '$P1B' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x28 '${PN_POD_IP4[2b]}'
+	ip netns exec '$P1A' ping -n -q -c 2 -i 0.2 -W 2 -Q 0x28 '${PN_POD_IP6[2a]}'
 	" > /dev/null 2>&1
 ktap_check "link set ttl 9: outer TTL 9" all_are "$PN_TMP/inherit" 9 9
-t=$(tos_of "$PN_TMP/inherit" "$(pod_ip4 1 b)" "$(pod_ip4 2 b)")
+t=$(tos_of "$PN_TMP/inherit" "${PN_POD_IP4[1b]}" "${PN_POD_IP4[2b]}")
 [ "$t" = "0x28 " ]
 ktap_result "tos inherit: inner DSCP AF11 copied (IPv4; outer tos: $t)" $?
-t=$(tos_of "$PN_TMP/inherit" "$(pod_ip6 1 a)" "$(pod_ip6 2 a)")
+t=$(tos_of "$PN_TMP/inherit" "${PN_POD_IP6[1a]}" "${PN_POD_IP6[2a]}")
 [ "$t" = "0x28 " ]
 ktap_result "tos inherit: inner traffic class copied (IPv6 inner; outer tos: $t)" $?
 
 # 4. DF clear: with the underlay MTU of n1 and n2 cut to 1400 (pn0 keeps
 # 1450), a full-size pod packet still crosses, its outer packet fragmented
 ip -n "$N1" link set eth0 mtu 1400
-ip -n "$(node_ns 2)" link set eth0 mtu 1400
+ip -n "${PN_NODE_NS[2]}" link set eth0 mtu 1400
 ktap_info "pn0 mtu on n1 after eth0 went to 1400: $(link_mtu "$N1" pn0 2>&1)"
 ktap_check "1450-byte DF pod packets cross a 1400-byte underlay (outer fragmented)" \
-	ns_run "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1422 "$(pod_ip4 2 a)"
+	ns_run "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1422 "${PN_POD_IP4[2a]}"
 
 ktap_finish
