@@ -278,6 +278,12 @@ pn_sleep()
 	read -r -t "$1" -u "$PN_SLEEP_FD" _ || :
 }
 
+# pid_gone PID: process PID has ended
+pid_gone()
+{
+	! kill -0 "$1" 2>/dev/null
+}
+
 # wait_for TIMEOUT_S CMD...: poll CMD every 0.2 s until it succeeds
 wait_for()
 {

@@ -36,19 +36,15 @@ P1A=${PN_POD_NS[1a]}
 # in the kernel cannot be killed; it is left behind). 124 on timeout.
 bounded()
 {
-	local secs=$1 pid deadline t0=$SECONDS rc
+	local secs=$1 pid t0=$SECONDS rc
 
 	shift
 	"$@" &
 	pid=$!
-	deadline=$((SECONDS + secs))
-	while kill -0 "$pid" 2>/dev/null; do
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			echo "still running after $secs s: $*"
-			return 124
-		fi
-		pn_sleep 0.2
-	done
+	if ! wait_for "$secs" pid_gone "$pid"; then
+		echo "still running after $secs s: $*"
+		return 124
+	fi
 	wait "$pid"
 	rc=$?
 	echo "$*: exit $rc after $((SECONDS - t0)) s" >> "$PN_TMP/times"
@@ -64,12 +60,7 @@ flood()
 # flood_done PID: the flood ended by itself (deadline 6 s + margin)
 flood_done()
 {
-	local deadline=$((SECONDS + 20))
-
-	while kill -0 "$1" 2>/dev/null; do
-		[ "$SECONDS" -lt "$deadline" ] || return 1
-		pn_sleep 0.2
-	done
+	wait_for 20 pid_gone "$1" || return 1
 	wait "$1" 2>/dev/null
 	return 0
 }
