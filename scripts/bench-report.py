@@ -38,6 +38,12 @@ COLUMNS = [
     ("rtt_p99_us", "RTT p99", "us", 1, "%.1f", False),
     ("udp64_pps", "UDP 64 B", "kpps", 1e-3, "%.1f", True),
 ]
+# the guest's clock (bench.sh's BENCH_CLOCK)
+CLOCKS = {
+    "icount": "qemu -icount: a fixed step per emulated instruction (the "
+              "figures count instructions; the host's load cannot move them)",
+    "host": "the host's (the host's load moves the figures)",
+}
 
 
 def load(path):
@@ -165,6 +171,7 @@ class Report:
         w("date:    %s" % date)
         w("kernel:  %s (qemu TCG, 2 vCPUs, 2 GiB; emulated: compare side by "
           "side only)" % self.meta.get("kernel", "?"))
+        w("clock:   %s" % CLOCKS.get(self.meta.get("clock", "host"), "?"))
         w("method:  %s s per test, median of %d round(s), variants "
           "interleaved; pods MTU 1450 in every variant"
           % (self.meta.get("seconds_per_test", "?"), self.rounds()))
@@ -197,8 +204,8 @@ class Report:
                                          "%.2f")
                 w(row)
             w("")
-        w("Spread of the rounds: max / min of each variant's samples (the "
-          "host is shared: ratios below about that spread are noise)")
+        w("Spread of the rounds: max / min of each variant's samples "
+          "(ratios below about that spread are noise)")
         w("")
         w(head)
         for v in VARIANTS:
@@ -373,13 +380,25 @@ unset multiplot
             "variants measured side by side in the same boot mean "
             "something. The topology, the variants and the method are "
             "described at the top of ``scripts/bench-guest.sh``.", "",
+            "The guest's clock (``BENCH_CLOCK``, see ``scripts/bench.sh``) "
+            "is by default qemu's ``-icount``: each emulated instruction "
+            "advances it by a fixed step (4 ns); while both vCPUs are idle it "
+            "follows the host's clock. A time the guest measures is then the number "
+            "of instructions its two vCPUs ran meanwhile (they take turns "
+            "on one host thread, so background work counts too, and four "
+            "TCP streams cost what one does): the host's load cannot move "
+            "it, and rounds of the same variant agree within about 1 %. "
+            "It does not model caches or memory latency: the lookup's "
+            "native estimate below does. Before each timed test the guest "
+            "waits until its CPUs have been idle for half a second.", "",
             "How the figures are made:", "",
             "- Data path: pod p1a on node 1 to pod p2a on node 2 through an "
             "underlay bridge; the pods' MTU is 1450 in every variant, so "
             "every variant carries the same packets. TCP: iperf3, client "
             "on vCPU 0, server on vCPU 1. Round trip: sockperf ping-pong "
-            "(UDP, 64 bytes), both ends on vCPU 0 (a wakeup across vCPUs "
-            "waits for the host to run the idle vCPU's thread). UDP: "
+            "(UDP, 64 bytes), both ends on vCPU 0 (with the host's clock, "
+            "a wakeup across vCPUs waits for the host to run the idle "
+            "vCPU's thread). UDP: "
             "iperf3 ``-u -l 64 -b 0``, datagrams received per second. "
             "Each figure is the median of the rounds; the rounds of the "
             "variants are interleaved.",

@@ -31,8 +31,9 @@
 #
 # Environment: BENCH_* variables go to the guest (see bench-guest.sh:
 # BENCH_TIME, BENCH_ROUNDS, BENCH_VARIANTS, BENCH_SCALE, BENCH_LOOKUP,
-# BENCH_MEM_ROUTES, BENCH_CP_ROUTES, BENCH_PERF); BENCH_VM_TIMEOUT
-# (seconds, default 5400; smoke 900). Exit status 0 when every
+# BENCH_MEM_ROUTES, BENCH_CP_ROUTES, BENCH_PERF), BENCH_CLOCK and
+# BENCH_ICOUNT (below); BENCH_VM_TIMEOUT (seconds, default 5400; smoke
+# 900). Exit status 0 when every
 # measurement produced a number and the report was written (a missed
 # target is not a failure: the table says MISSED).
 set -euo pipefail
@@ -135,13 +136,38 @@ else
 	genv+=("BENCH_LOOKUP=$lookup")
 fi
 
-# The full run wants both vCPUs running at once (a host thread each: the
-# client and the server of a test in parallel); vm.sh's default is one
-# thread for both, which never hits multi-threaded TCG's rare stale-text
-# oops: the smoke run, which only proves the machinery, keeps it.
-if [ "$smoke" != 1 ]; then
-	export PODNET_VM_TCG_THREAD=${PODNET_VM_TCG_THREAD:-multi}
-fi
+# The guest's clock (BENCH_CLOCK). icount, the default: qemu counts the
+# emulated instructions and the guest's clock advances by 2^shift ns for
+# each (BENCH_ICOUNT, default shift=2,sleep=on: 250 million instructions
+# a virtual second, about as fast as TCG runs them here). While both vCPUs
+# are idle it advances at the host's pace: with sleep=off it would jump to
+# the next timer at every wait for the host (9p), and a podnetctl whose
+# path lookups reach 9p measured 0.8-1.3 s instead of 0.14. A busy guest's
+# times are then counts of the instructions its CPUs ran, which the
+# host's load cannot change: rounds of the same variant agree within
+# about 1 %, where the host's clock gave spreads up to 1.76. The two vCPUs
+# take turns on one host thread, so the 4-stream test measures the same
+# cost per byte as the 1-stream one, not parallelism. host: the guest's
+# clock is the host's (the full run then gives each vCPU a host thread of
+# its own).
+clock=${BENCH_CLOCK:-icount}
+case $clock in
+icount)
+	export PODNET_VM_ICOUNT=${BENCH_ICOUNT:-shift=2,sleep=on}
+	;;
+host)
+	# both vCPUs running at once (the client and the server of a test
+	# in parallel); vm.sh's default is one thread for both, which never
+	# hits multi-threaded TCG's rare stale-text oops: the smoke run,
+	# which only proves the machinery, keeps it
+	[ "$smoke" = 1 ] || export PODNET_VM_TCG_THREAD=${PODNET_VM_TCG_THREAD:-multi}
+	;;
+*)
+	echo "bench: BENCH_CLOCK is icount or host, not '$clock'" >&2
+	exit 2
+	;;
+esac
+genv+=("BENCH_CLOCK=$clock")
 # every CPU feature qemu can emulate (the figures of podnet-bench.rst were
 # measured so), not vm.sh's default baseline model
 export PODNET_VM_CPU=${PODNET_VM_CPU:-max}

@@ -341,8 +341,18 @@ append+=${PODNET_VM_APPEND:+ $PODNET_VM_APPEND}
 # kernel's VM took for the same selftests, side by side (127 against 123 s
 # and 128 against 126 s).
 
+# PODNET_VM_ICOUNT=OPTIONS (qemu's -icount, e.g. shift=0,sleep=off): the
+# guest's clock counts emulated instructions, not the host's time, so that
+# the host's load cannot move what the guest times (make bench). It needs
+# single-threaded TCG.
+tcg_thread=${PODNET_VM_TCG_THREAD:-single}
+icount=()
+if [ -n "${PODNET_VM_ICOUNT:-}" ]; then
+	icount=(-icount "$PODNET_VM_ICOUNT")
+	tcg_thread=single
+fi
 qemu=(qemu-system-x86_64
-	-accel "tcg,thread=${PODNET_VM_TCG_THREAD:-single}" -smp 2 -cpu "${PODNET_VM_CPU:-qemu64}" -m 2048
+	-accel "tcg,thread=$tcg_thread" "${icount[@]}" -smp 2 -cpu "${PODNET_VM_CPU:-qemu64}" -m 2048
 	-nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$tmp/initrd.cpio.gz" -append "$append"
 	-fsdev "local,id=fsroot,path=/,readonly=on,multidevs=remap,security_model=none"
