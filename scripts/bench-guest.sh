@@ -791,6 +791,7 @@ fi
 	printf 'meta\tkernel\t0\t%s\n' "$(uname -r)"
 	printf 'meta\tseconds_per_test\t0\t%s\n' "$T"
 	printf 'meta\tclock\t0\t%s\n' "${BENCH_CLOCK:-host}"
+	printf 'meta\ticount\t0\t%s\n' "${PODNET_VM_ICOUNT:--}"
 	printf 'meta\tmem_routes\t0\t%s\n' "$MEM_ROUTES"
 	printf 'meta\tcp_routes\t0\t%s\n' "$CP_ROUTES"
 } >> "$RAW"

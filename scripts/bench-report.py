@@ -171,7 +171,11 @@ class Report:
         w("date:    %s" % date)
         w("kernel:  %s (qemu TCG, 2 vCPUs, 2 GiB; emulated: compare side by "
           "side only)" % self.meta.get("kernel", "?"))
-        w("clock:   %s" % CLOCKS.get(self.meta.get("clock", "host"), "?"))
+        clock = self.meta.get("clock", "host")
+        w("clock:   %s%s" % (CLOCKS.get(clock, "?"),
+                             "; -icount %s" % self.meta["icount"]
+                             if clock == "icount" and "icount" in self.meta
+                             else ""))
         w("method:  %s s per test, median of %d round(s), variants "
           "interleaved; pods MTU 1450 in every variant"
           % (self.meta.get("seconds_per_test", "?"), self.rounds()))
