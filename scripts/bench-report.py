@@ -391,7 +391,8 @@ unset multiplot
             "of instructions its two vCPUs ran meanwhile (they take turns "
             "on one host thread, so background work counts too, and four "
             "TCP streams cost what one does): the host's load cannot move "
-            "it, and rounds of the same variant agree within about 1 %. "
+            "it, and rounds of the same variant agree within about 2 % "
+            "(TCP) and 0.5 % (RTT). "
             "It does not model caches or memory latency: the lookup's "
             "native estimate below does. Before each timed test the guest "
             "waits until its CPUs have been idle for half a second.", "",
@@ -420,7 +421,7 @@ unset multiplot
             "(``/sys/kernel/slab/podnet_route``) and of the table's index "
             "(``/sys/kernel/debug/podnet/table_index_bytes``) while "
             "``podnetctl sync`` installs the routes, divided by the routes.",
-            "- Control plane: wall time of ``podnetctl -batch`` (one "
+            "- Control plane: the time of ``podnetctl -batch`` (one "
             "``route add`` a line, each creating its node's peer) against "
             "``ip -batch`` (route and neighbour) plus ``bridge -batch`` (FDB "
             "entry) for flannel's ``flannel.1``, on a dummy underlay; "
