@@ -392,7 +392,7 @@ unset multiplot
             "on one host thread, so background work counts too, and four "
             "TCP streams cost what one does): the host's load cannot move "
             "it, and rounds of the same variant agree within about 2 % "
-            "(TCP) and 0.5 % (RTT). "
+            "(TCP) and 1 % (RTT). "
             "It does not model caches or memory latency: the lookup's "
             "native estimate below does. Before each timed test the guest "
             "waits until its CPUs have been idle for half a second.", "",
