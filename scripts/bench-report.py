@@ -384,18 +384,11 @@ unset multiplot
             "variants measured side by side in the same boot mean "
             "something. The topology, the variants and the method are "
             "described at the top of ``scripts/bench-guest.sh``.", "",
-            "The guest's clock (``BENCH_CLOCK``, see ``scripts/bench.sh``) "
-            "is by default qemu's ``-icount``: each emulated instruction "
-            "advances it by a fixed step (4 ns); while both vCPUs are idle it "
-            "follows the host's clock. A time the guest measures is then the number "
-            "of instructions its two vCPUs ran meanwhile (they take turns "
-            "on one host thread, so background work counts too, and four "
-            "TCP streams cost what one does): the host's load cannot move "
-            "it, and rounds of the same variant agree within about 2 % "
-            "(TCP) and 1 % (RTT). "
-            "It does not model caches or memory latency: the lookup's "
-            "native estimate below does. Before each timed test the guest "
-            "waits until its CPUs have been idle for half a second.", "",
+            "The guest's clock is by default qemu's ``-icount``: each "
+            "emulated instruction advances it by a fixed step, so the "
+            "figures count instructions and the host's load cannot move "
+            "them (the ``clock`` line below; the method and its limits are "
+            "in ``podnet.rst``, after ``make bench``).", "",
             "How the figures are made:", "",
             "- Data path: pod p1a on node 1 to pod p2a on node 2 through an "
             "underlay bridge; the pods' MTU is 1450 in every variant, so "

@@ -137,20 +137,13 @@ else
 	genv+=("BENCH_LOOKUP=$lookup")
 fi
 
-# The guest's clock (BENCH_CLOCK). icount, the default: qemu counts the
-# emulated instructions and the guest's clock advances by 2^shift ns for
-# each (BENCH_ICOUNT, default shift=2,sleep=on: 250 million instructions
-# a virtual second, about as fast as TCG runs them here). While both vCPUs
-# are idle it advances at the host's pace: with sleep=off it would jump to
-# the next timer at every wait for the host (9p), and a podnetctl whose
-# path lookups reach 9p measured 0.8-1.3 s instead of 0.14. A busy guest's
-# times are then counts of the instructions its CPUs ran, which the
-# host's load cannot change: rounds of the same variant agree within
-# about 1 %, where the host's clock gave spreads up to 1.76. The two vCPUs
-# take turns on one host thread, so the 4-stream test measures the same
-# cost per byte as the 1-stream one, not parallelism. host: the guest's
-# clock is the host's (the full run then gives each vCPU a host thread of
-# its own).
+# The guest's clock (BENCH_CLOCK). icount, the default: qemu's -icount
+# (BENCH_ICOUNT, default shift=2,sleep=on) advances the guest's clock by
+# 2^shift ns per emulated instruction, so what the guest times is a count
+# of instructions that the host's load cannot move; why sleep=on, and the
+# clock's limits, are in Documentation/networking/podnet.rst. host: the
+# guest's clock is the host's (the full run then gives each vCPU a host
+# thread of its own).
 clock=${BENCH_CLOCK:-icount}
 case $clock in
 icount)
