@@ -27,8 +27,9 @@ log=$1
 [ -r "$log" ] || { echo "check-dmesg.sh: cannot read $log" >&2; exit 2; }
 
 # What a kernel problem report starts with (KASAN, UBSAN, lockdep, RCU,
-# kmemleak, WARN_ON, BUG_ON, oops, GPF, panic) and the stack dump they carry.
-bad='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|lockdep|suspicious RCU usage|unreferenced object|Call Trace|kernel BUG|Kernel panic'
+# kmemleak, WARN_ON, BUG_ON, oops, GPF, panic) and the stack dump they carry;
+# and a leaked netdev reference (a device whose deletion never ends).
+bad='BUG:|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|lockdep|suspicious RCU usage|unreferenced object|Call Trace|kernel BUG|Kernel panic|unregister_netdevice: waiting for'
 # An unsigned out-of-tree module taints the kernel when it loads: expected.
 benign='loading out-of-tree module taints kernel|module verification failed'
 

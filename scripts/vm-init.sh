@@ -147,6 +147,31 @@ exec_cache() {
 	log "exec cache: $n files, $($BB du -sm "$dir" | $BB cut -f1) MB, $(since "$t0") s"
 }
 
+# exec_links LINKS: the local symlinks of LINKS (vm.sh's exec_cache_links:
+# "LINK TARGET" lines) to the real paths of the exec cache's files, which
+# spare the symlinks on 9p: commands by name from /run/pnvm/bin (first in
+# PATH), libraries from /run/pnvm/lib (LD_LIBRARY_PATH), and ld.so from a
+# tmpfs over the directory its path ends in when that holds nothing else.
+exec_links() {
+	local link target dir
+	[ -s "$1" ] || return 0
+	$BB mkdir -p /run/pnvm/bin /run/pnvm/lib
+	while read -r link target; do
+		case $link in
+		/run/pnvm/*) $BB ln -sfn "$target" "$link" ;;
+		*)
+			dir=$($BB readlink -f "${link%/*}")
+			if [ "$($BB ls -A "$dir")" = "${link##*/}" ] &&
+			    $BB mount -t tmpfs -o mode=0755 tmpfs "$dir"; then
+				$BB ln -s "$target" "$dir/${link##*/}"
+			fi
+			;;
+		esac
+	done <"$1"
+	export PATH=/run/pnvm/bin:$PATH LD_LIBRARY_PATH=/run/pnvm/lib
+	log "exec links: $($BB wc -l <"$1")"
+}
+
 stage2() {
 	BB=/run/pnvm/busybox
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -172,6 +197,7 @@ stage2() {
 	$BB dmesg -n 5
 
 	exec_cache "$res/vm-exec-cache.list"
+	exec_links "$res/vm-exec-cache.links"
 
 	cd "${pnvm_repo:?}"
 	local start jif=
