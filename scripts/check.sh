@@ -6,7 +6,8 @@
 #  1. scripts/deps.sh                  the packages
 #  2. scripts/build.sh                 the module for every kernel, podnetctl
 #  3. scripts/lint.sh                  static analysis (TAP; CHECK_LINT=0: no)
-#  4. make -C userspace test           (when that target exists) its TAP
+#  4. make -C userspace test           (when that target exists) its TAP;
+#     scripts/tests/*.sh                the host scripts' own tests (TAP)
 #  5. for each kernel of scripts/kernels.sh:
 #     scripts/vm.sh --kernel K --results results/K -- selftests/run.sh
 #     counts from results/K/summary (written by selftests/run.sh)
@@ -270,6 +271,13 @@ if [ -f userspace/Makefile ] && make -C userspace -n test > /dev/null 2>&1; then
 	tap_count "userspace test" $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
 	rm -f "$log"
 fi
+for t in scripts/tests/*.sh; do
+	t0=$SECONDS
+	log=$(mktemp)
+	"$t" 2>&1 | tee "$log"
+	tap_count "${t#scripts/}" $((SECONDS - t0)) "${PIPESTATUS[0]}" "$log"
+	rm -f "$log"
+done
 
 # 5. the selftests in a VM per kernel, one after the other, beside the
 # debug kernel's VM. All at once was no faster: 19 min 45 s and 19 min

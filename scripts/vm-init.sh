@@ -123,7 +123,7 @@ kmemleak_report() {
 	log "kmemleak: $st, $($BB grep -c '^unreferenced object' "$1/kmemleak.txt" 2>/dev/null) object(s) reported"
 }
 
-# exec_cache LIST: copy the files LIST names (vm.sh's exec_cache_list: the
+# exec_cache LIST: copy the files LIST names (vm.sh's exec_cache_links: the
 # commands the tests run most, their libraries, ld.so, ld.so.cache) to
 # tmpfs and bind-mount each copy over its original on the 9p root, so that
 # running them costs no 9p round trip. Any failure: the 9p originals stay.

@@ -302,27 +302,10 @@ exec_cache_cmds="bash sh ip tc bridge nsenter sysctl grep sed awk cut sort
 	pkill setpriv taskset ethtool ss dmesg kmod lsmod modprobe tcpdump gojq
 	jq socat iperf3 sockperf ping /usr/bin/python3 $repo/userspace/podnetctl"
 
-# exec_cache_list: the real path of each file to copy, a line each
-exec_cache_list()
-{
-	local c p
-
-	for c in $exec_cache_cmds; do
-		p=$(command -v "$c") || continue
-		p=$(readlink -f "$p")
-		if [ ! -f "$p" ] || [ -u "$p" ] || [ -g "$p" ]; then
-			continue
-		fi
-		echo "$p"
-		# (a static binary: ldd fails, no library)
-		ldd "$p" 2>/dev/null | grep -o '/[^ ]*' | xargs -r readlink -f || true
-	done
-	readlink -f /etc/ld.so.cache
-}
-
-# exec_cache_links: "LINK TARGET" lines, TARGET a real path: LINK is
-# /run/pnvm/bin/NAME for each command, /run/pnvm/lib/SONAME for each
-# library, and the interpreter's own path (ld.so)
+# exec_cache_links: "LINK TARGET" lines, TARGET a file's real path: LINK
+# is /run/pnvm/bin/NAME for each command, /run/pnvm/lib/SONAME for each of
+# its libraries, and the interpreter's own path for ld.so. The targets are
+# the files the guest copies (vm-exec-cache.list, with ld.so's cache).
 exec_cache_links()
 {
 	local c p name f
@@ -330,9 +313,12 @@ exec_cache_links()
 	for c in $exec_cache_cmds; do
 		p=$(command -v "$c") || continue
 		p=$(readlink -f "$p")
-		[ -f "$p" ] || continue
+		if [ ! -f "$p" ] || [ -u "$p" ] || [ -g "$p" ]; then
+			continue
+		fi
 		echo "/run/pnvm/bin/${c##*/} $p"
-		# "SONAME => PATH (address)"; the interpreter: "PATH (address)"
+		# "SONAME => PATH (address)"; the interpreter: "PATH (address)";
+		# a static binary: ldd fails, no library
 		{ ldd "$p" 2>/dev/null || :; } |
 			awk '$2 == "=>" && $3 ~ /^\// { print "/run/pnvm/lib/" $1, $3 }
 			     $1 ~ /^\// && $2 ~ /^\(/ { print $1, $1 }' |
@@ -344,8 +330,11 @@ exec_cache_links()
 
 rm -f "$results/vm-exec-cache.list" "$results/vm-exec-cache.links"
 if [ "${PODNET_VM_EXEC_CACHE:-1}" = 1 ]; then
-	exec_cache_list | sort -u >"$results/vm-exec-cache.list"
 	exec_cache_links | sort -u >"$results/vm-exec-cache.links"
+	{
+		cut -d' ' -f2 "$results/vm-exec-cache.links"
+		readlink -f /etc/ld.so.cache
+	} | sort -u >"$results/vm-exec-cache.list"
 fi
 
 # --- boot ---------------------------------------------------------------------
