@@ -689,15 +689,11 @@ dmesg_since_mark()
 DMESG_BAD='BUG:|WARNING:|Oops|general protection|Call Trace|KASAN|UBSAN|kmemleak|RCU stall|rcu_sched detected|possible circular|possible recursive|inconsistent lock|refcount_t|unregister_netdevice: waiting|list_add corruption|list_del corruption|kernel panic|stack-protector|double free|use-after-free'
 dmesg_clean()
 {
-	local f=$1 rc=0
-
 	if [ -x "$PN_TOP/scripts/check-dmesg.sh" ]; then
-		"$PN_TOP/scripts/check-dmesg.sh" --all "$f" || rc=1
+		"$PN_TOP/scripts/check-dmesg.sh" --all --extra "$DMESG_BAD" "$1"
+	else
+		! grep -E "$DMESG_BAD" "$1"
 	fi
-	if grep -E "$DMESG_BAD" "$f"; then
-		rc=1
-	fi
-	return $rc
 }
 
 # ------------------------------------------------------------ counters ----

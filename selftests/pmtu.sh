@@ -146,7 +146,7 @@ big_ping()
 	shift 4
 	capture_start "$ns" eth0 "$PN_TMP/$name.pcap" icmp or icmp6 ||
 		ktap_info "tcpdump in $ns did not start"
-	ns_run "$ns" ping "$@" -n -c 5 -i 0.3 -W 2 -M "do" -s "$size" "$dst" \
+	ns_run "$ns" ping "$@" -n -c 5 -i 0.1 -W 2 -M "do" -s "$size" "$dst" \
 		> "$PN_TMP/$name.ping" 2>&1
 	capture_stop
 	tcpdump -nn -v -r "$PN_TMP/$name.pcap" 2>/dev/null > "$PN_TMP/$name.icmp"
