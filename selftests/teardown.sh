@@ -264,8 +264,7 @@ ktap_result "pn0 on every node again after reload, pods reach each other" $?
 # before part E (which deleted every namespace left), so that part E's
 # own run is the wait
 t_wait=$((11 - (SECONDS - t_del)))
-[ "$t_wait" -le 1 ] || pn_sleep "$t_wait"
-[ "$t_wait" -gt 1 ] || pn_sleep 1
+pn_sleep $((t_wait > 1 ? t_wait : 1))
 check_dmesg "kernel log clean after the device deletions (since the test started)" \
 	"$MARK_START"
 check_dmesg "kernel log clean after rmmod and reload"
