@@ -20,14 +20,8 @@
  * prefixes diverge. Along any path from the root, prefix lengths strictly
  * increase, so a trie is at most 33 or 129 nodes deep.
  *
- * A lookup visits about log2(routes) nodes, each a dependent cache miss
- * once the trie outgrows the CPU's caches. From %PODNET_INDEX_MIN_ROUTES
- * routes of a family on, the family gets an index: an array of 2^shift
- * slots, about one per route, on the bits of the address that follow the
- * root's prefix. A slot holds where the walk of every address in it goes
- * past those bits, and the longest route it passed on the way, so that a
- * lookup reads one slot and walks the few nodes below it. Writers keep the
- * slots a change touches up to date before its nodes can be freed.
+ * A large trie gets an index (table_index.c, where its invariant is
+ * stated): every change below goes through podnet_index_update().
  */
 
 #include <linux/bitops.h>
@@ -39,102 +33,14 @@
 #include <kunit/visibility.h>
 
 #include "peer.h"
-#include "table.h"
+#include "trie.h"
 
-/**
- * struct podnet_route - a node of the PodCIDR trie
- * @peer: the peer this prefix routes to, or NULL for an internal node
- * @bit: the children; @bit[b] continues with bit @cidr of the key equal to b
- * @cidr: prefix length
- * @bits: 32 (IPv4 trie) or 128 (IPv6 trie)
- * @key: the prefix, host order, IPv4 in the top half of @key[0]; bits past
- *	 @cidr are zero
- * @parent_bit_packed: the address of the slot pointing to this node (a
- *	 parent's @bit[] or the table root), ORed with 0 or 1 (which child of
- *	 the parent) or 2 (the node is a root)
- * @peer_list: in @peer->routes, under the table lock (routes only)
- * @rcu: for freeing after a grace period; shares storage with @peer_list,
- *	 which is unlinked before the node is handed to call_rcu()
- *
- * The members used by lookups come first, in one cache line.
- */
-struct podnet_route {
-	struct podnet_peer __rcu *peer;
-	struct podnet_route __rcu *bit[2];
-	u8 cidr;
-	u8 bits;
-	u64 key[2];
-	unsigned long parent_bit_packed;
-	union {
-		struct list_head peer_list;
-		struct rcu_head rcu;
-	};
-};
-
-static_assert(sizeof(struct podnet_route) <= 128);
-
-/**
- * struct podnet_index_slot - where the lookups of a slot's addresses go
- * @start: the first node on their path that is at least as deep as the
- *	   index and lies in the slot, or NULL when the path ends, or leaves
- *	   the slot, before it
- * @best: the peer of the longest route on the path above that depth
- */
-struct podnet_index_slot {
-	struct podnet_route __rcu *start;
-	struct podnet_peer __rcu *best;
-};
-
-/**
- * struct podnet_table_index - direct access to the middle of a large trie
- * @key: the root's prefix when the index was built
- * @base: the root's prefix length (the index's first bit)
- * @shift: the number of address bits that select a slot
- * @rcu: for freeing after a grace period
- * @slot: 2^@shift slots, for the addresses under @key/@base in order
- *
- * Rebuilt when the root changes, or when the routes of the family are four
- * times more or fewer than the slots were made for.
- */
-struct podnet_table_index {
-	u64 key[2];
-	u8 base;
-	u8 shift;
-	struct rcu_head rcu;
-	struct podnet_index_slot slot[];
-};
-
-#define PODNET_INDEX_MIN_SHIFT	10
-#define PODNET_INDEX_MAX_SHIFT	16
-
-/* Bytes of every index alive (debugfs, benchmark, KUnit). */
-static atomic_long_t podnet_index_bytes = ATOMIC_LONG_INIT(0);
 /* Trie nodes allocated and not yet freed, every table (KUnit). */
 static atomic_long_t podnet_route_nodes = ATOMIC_LONG_INIT(0);
 
 static struct kmem_cache *podnet_route_cache;
 static unsigned int podnet_route_cache_users;
 static DEFINE_MUTEX(podnet_route_cache_lock);
-
-/* Writers: the caller's lock is held. */
-#define podnet_deref_w(p, lock) \
-	rcu_dereference_protected(p, lockdep_is_held(lock))
-
-/*
- * Readers: rcu_read_lock() or rcu_read_lock_bh(), or BH disabled (transmit
- * path, softirq receive path).
- */
-#define podnet_deref_r(p) rcu_dereference_check(p, rcu_read_lock_bh_held())
-
-/*
- * Unchecked: walks where no writer can interfere (the caller is the writer
- * or the trie is detached), and the lookups that either readers or writers
- * call (for lockdep, the lock they hold is unknown).
- */
-#define podnet_deref_x(p) rcu_dereference_raw(p)
-
-#define podnet_deref_rx(p, raw) \
-	rcu_dereference_check(p, (raw) || rcu_read_lock_bh_held())
 
 static void podnet_key_from_in6(const struct in6_addr *addr, u64 *key)
 {
@@ -168,95 +74,6 @@ static void podnet_key_mask(u64 *key, u8 cidr)
 	} else if (cidr < 128) {
 		key[1] &= cidr > 64 ? ~0ULL << (128 - cidr) : 0;
 	}
-}
-
-/* Number of leading bits two keys have in common (0..128). */
-static __always_inline unsigned int podnet_key_common(const u64 *a,
-						      const u64 *b)
-{
-	u64 x0 = a[0] ^ b[0];
-
-	if (x0)
-		return 64 - fls64(x0);
-	return 128 - fls64(a[1] ^ b[1]);
-}
-
-static __always_inline unsigned int
-podnet_common_bits(const struct podnet_route *node, const u64 *key)
-{
-	return podnet_key_common(node->key, key);
-}
-
-/*
- * Bits @off to @off + @n - 1 of @key, counting from the most significant
- * (1 <= @n <= 32, @off + @n <= 128).
- */
-static __always_inline u32 podnet_key_slice(const u64 *key, unsigned int off,
-					    unsigned int n)
-{
-	u64 v;
-
-	if (off >= 64)
-		v = key[1] << (off - 64);
-	else if (off + n <= 64)
-		v = key[0] << off;
-	else
-		v = key[0] << off | key[1] >> (64 - off);
-	return v >> (64 - n);
-}
-
-/* Set bits @off to @off + @n - 1 of @key, zero until now, to @v. */
-static void podnet_key_put_slice(u64 *key, unsigned int off, unsigned int n,
-				 u64 v)
-{
-	unsigned int end = off + n;
-
-	if (end <= 64) {
-		key[0] |= v << (64 - end);
-	} else if (off >= 64) {
-		key[1] |= v << (128 - end);
-	} else {
-		key[0] |= v >> (end - 64);
-		key[1] |= v << (128 - end);
-	}
-}
-
-static __always_inline bool
-podnet_prefix_matches(const struct podnet_route *node, const u64 *key)
-{
-	return podnet_common_bits(node, key) >= node->cidr;
-}
-
-/*
- * The child of @node to follow for @key: bit number @node->cidr of @key,
- * counting from the most significant. Only for @node->cidr < 128.
- */
-static __always_inline unsigned int
-podnet_choose(const struct podnet_route *node, const u64 *key)
-{
-	return (key[node->cidr / 64] >> (63 - node->cidr % 64)) & 1;
-}
-
-static struct podnet_route __rcu **podnet_table_root(struct podnet_table *table,
-						     u8 bits)
-{
-	return bits == 32 ? &table->root4 : &table->root6;
-}
-
-static struct podnet_table_index __rcu **
-podnet_table_index(struct podnet_table *table, u8 bits)
-{
-	return bits == 32 ? &table->index4 : &table->index6;
-}
-
-/* The parent of a non-root @node (whose slot is a parent's bit[]). */
-static struct podnet_route *podnet_route_parent(const struct podnet_route *node)
-{
-	struct podnet_route __rcu **slot;
-
-	slot = (struct podnet_route __rcu **)(node->parent_bit_packed & ~3UL);
-	return container_of(slot - (node->parent_bit_packed & 1),
-			    struct podnet_route, bit[0]);
 }
 
 /*
@@ -391,48 +208,6 @@ static bool podnet_route_place(struct podnet_route __rcu **trie,
 }
 
 /*
- * Longest-prefix match of @key from @node down, @best the answer so far:
- * return the peer, and the matching node in *@found when @found is not NULL
- * (set only when the answer is a node below @node). Each node's peer is
- * read once, so the peer and node returned belong together even while a
- * writer changes them. @raw: skip the lockdep check of the reader's RCU
- * read lock.
- */
-static __always_inline struct podnet_peer *
-podnet_route_walk(struct podnet_route *node, const u64 *key, u8 bits,
-		  struct podnet_peer *best, struct podnet_route **found,
-		  bool raw)
-{
-	struct podnet_peer *peer;
-
-	while (node && podnet_prefix_matches(node, key)) {
-		peer = podnet_deref_rx(node->peer, raw);
-		if (peer) {
-			best = peer;
-			if (found)
-				*found = node;
-		}
-		if (node->cidr == bits)
-			break;
-		node = podnet_deref_rx(node->bit[podnet_choose(node, key)],
-				       raw);
-	}
-	return best;
-}
-
-/*
- * The slot of @idx that holds @key, or NULL when @key is outside the root's
- * prefix (every route of the family is under it: no match).
- */
-static __always_inline const struct podnet_index_slot *
-podnet_index_slot(const struct podnet_table_index *idx, const u64 *key)
-{
-	if (podnet_key_common(idx->key, key) < idx->base)
-		return NULL;
-	return &idx->slot[podnet_key_slice(key, idx->base, idx->shift)];
-}
-
-/*
  * The lookup of the packet path: through the family's index when it has
  * one (a slot, then the nodes below it), else from the root.
  */
@@ -453,162 +228,6 @@ podnet_table_lookup_key(struct podnet_route __rcu *const *trie,
 	return podnet_route_walk(podnet_deref_r(slot->start), key, bits,
 				 podnet_deref_r(slot->best), NULL, false);
 }
-
-/* ------------------------------------------------------------ index ---- */
-
-static size_t podnet_index_size(unsigned int shift)
-{
-	return sizeof(struct podnet_table_index) +
-	       (sizeof(struct podnet_index_slot) << shift);
-}
-
-/*
- * Fill slots @first to @first + @n - 1 of @idx from the trie under @root.
- * @skip, when not NULL, counts as no route: a route about to be removed.
- * A slot's two pointers change one after the other: a reader that reads
- * them in between gets the answer from before the change or the one from
- * after it.
- */
-static void podnet_index_fill(struct podnet_table_index *idx,
-			      struct podnet_route *root, u32 first, u32 n,
-			      const struct podnet_route *skip,
-			      struct mutex *lock)
-{
-	unsigned int depth = idx->base + idx->shift;
-	struct podnet_peer *best, *peer;
-	struct podnet_route *node;
-	u64 key[2];
-	u32 i;
-
-	for (i = first; i - first < n; i++) {
-		key[0] = idx->key[0];
-		key[1] = idx->key[1];
-		podnet_key_put_slice(key, idx->base, idx->shift, i);
-		best = NULL;
-		node = root;
-		while (node && node->cidr < depth) {
-			if (!podnet_prefix_matches(node, key)) {
-				node = NULL;
-				break;
-			}
-			peer = podnet_deref_w(node->peer, lock);
-			if (peer && node != skip)
-				best = peer;
-			node = podnet_deref_w(node->bit[podnet_choose(node,
-								      key)],
-					      lock);
-		}
-		if (node && podnet_common_bits(node, key) < depth)
-			node = NULL;
-		rcu_assign_pointer(idx->slot[i].best, best);
-		rcu_assign_pointer(idx->slot[i].start, node);
-	}
-}
-
-static void podnet_index_free_rcu(struct rcu_head *rcu)
-{
-	struct podnet_table_index *idx;
-
-	idx = container_of(rcu, struct podnet_table_index, rcu);
-	atomic_long_sub(podnet_index_size(idx->shift), &podnet_index_bytes);
-	kvfree(idx);
-}
-
-/* Publish @idx (may be NULL) in *@slot; free the old index after readers. */
-static void podnet_index_replace(struct podnet_table_index __rcu **slot,
-				 struct podnet_table_index *idx,
-				 struct mutex *lock)
-{
-	struct podnet_table_index *old = podnet_deref_w(*slot, lock);
-
-	rcu_assign_pointer(*slot, idx);
-	if (old)
-		call_rcu(&old->rcu, podnet_index_free_rcu);
-}
-
-/*
- * An index of 2^@shift slots for the trie under @root, or NULL (no memory:
- * the lookups walk from the root, as for a small table).
- */
-static struct podnet_table_index *
-podnet_index_build(struct podnet_route *root, unsigned int shift,
-		   const struct podnet_route *skip, struct mutex *lock)
-{
-	struct podnet_table_index *idx;
-
-	idx = kvzalloc(podnet_index_size(shift), GFP_KERNEL | __GFP_NOWARN);
-	if (!idx)
-		return NULL;
-	idx->key[0] = root->key[0];
-	idx->key[1] = root->key[1];
-	idx->base = root->cidr;
-	idx->shift = shift;
-	atomic_long_add(podnet_index_size(shift), &podnet_index_bytes);
-	podnet_index_fill(idx, root, 0, 1U << shift, skip, lock);
-	return idx;
-}
-
-/*
- * Bring the index of the @bits family up to date after a change under
- * @key/@cidr: the topmost node added, removed, or whose route changed.
- * @skip: a route about to be removed, which must not be an answer any more.
- * Builds, resizes or drops the index as the number of routes asks.
- */
-static void podnet_index_update(struct podnet_table *table, u8 bits,
-				const u64 *key, u8 cidr,
-				const struct podnet_route *skip,
-				struct mutex *lock)
-{
-	struct podnet_table_index __rcu **slot;
-	struct podnet_table_index *idx, *fresh;
-	struct podnet_route *root;
-	unsigned int n, shift, depth, c;
-	u32 first;
-
-	slot = podnet_table_index(table, bits);
-	idx = podnet_deref_w(*slot, lock);
-
-	root = podnet_deref_w(*podnet_table_root(table, bits), lock);
-	n = bits == 32 ? table->count - table->count6 : table->count6;
-	/*
-	 * About one slot per route, within the bits past the root's prefix
-	 * (n is 0 only without a root, where the index goes anyway).
-	 */
-	shift = clamp_t(unsigned int, ilog2(n | 1), PODNET_INDEX_MIN_SHIFT,
-			PODNET_INDEX_MAX_SHIFT);
-	if (root)
-		shift = min_t(unsigned int, shift, bits - root->cidr);
-	if (!root || shift < PODNET_INDEX_MIN_SHIFT ||
-	    n < (idx ? PODNET_INDEX_MIN_ROUTES / 2 : PODNET_INDEX_MIN_ROUTES)) {
-		if (idx)
-			podnet_index_replace(slot, NULL, lock);
-		return;
-	}
-	if (!idx || idx->base != root->cidr || idx->key[0] != root->key[0] ||
-	    idx->key[1] != root->key[1] || shift >= idx->shift + 2 ||
-	    shift + 2 <= idx->shift) {
-		fresh = podnet_index_build(root, shift, skip, lock);
-		podnet_index_replace(slot, fresh, lock);
-		return;
-	}
-	/* The slots under @key/@cidr: all of them from the root's depth up. */
-	depth = idx->base + idx->shift;
-	c = clamp_t(unsigned int, cidr, idx->base, depth);
-	first = c == idx->base ? 0 :
-		podnet_key_slice(key, idx->base, c - idx->base) << (depth - c);
-	podnet_index_fill(idx, root, first, 1U << (depth - c), skip, lock);
-}
-
-/**
- * podnet_table_index_bytes - memory of the tables' indexes
- *
- * Return: the bytes that every table's index holds, all devices together.
- */
-unsigned long podnet_table_index_bytes(void)
-{
-	return atomic_long_read(&podnet_index_bytes);
-}
-EXPORT_SYMBOL_IF_KUNIT(podnet_table_index_bytes);
 
 /**
  * podnet_table_route_nodes - trie nodes not yet freed
