@@ -33,4 +33,18 @@ static inline struct nlattr **podnet_dump_attrs(struct netlink_callback *cb)
 #endif
 }
 
+/*
+ * 6.12 has drop reasons of the kernel's own tunnels (vxlan, ip_tunnel);
+ * 6.1 has none that fit, and says "not specified".
+ */
+#ifdef PODNET_HAVE_TUNNEL_DROP_REASONS
+#define PODNET_SKB_DROP_TUNNEL_HDR	SKB_DROP_REASON_VXLAN_INVALID_HDR
+#define PODNET_SKB_DROP_TUNNEL_VNI	SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND
+#define PODNET_SKB_DROP_TUNNEL_ECN	SKB_DROP_REASON_IP_TUNNEL_ECN
+#else
+#define PODNET_SKB_DROP_TUNNEL_HDR	SKB_DROP_REASON_NOT_SPECIFIED
+#define PODNET_SKB_DROP_TUNNEL_VNI	SKB_DROP_REASON_NOT_SPECIFIED
+#define PODNET_SKB_DROP_TUNNEL_ECN	SKB_DROP_REASON_NOT_SPECIFIED
+#endif
+
 #endif /* _PODNET_COMPAT_H */

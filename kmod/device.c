@@ -5,6 +5,7 @@
  * teardown with its namespace.
  */
 #include <linux/etherdevice.h>
+#include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/inetdevice.h>
 #include <linux/rtnetlink.h>
@@ -21,46 +22,6 @@
 
 /* Largest MTU: the IP maximum minus the largest overhead. */
 #define PODNET_MAX_MTU	(IP_MAX_MTU - PODNET_MAX_HEADROOM)
-
-/**
- * podnet_drops_sum - add per-CPU drop counters to @sum
- * @drops: the counters
- * @sum: sums indexed by enum podnet_stat
- */
-void podnet_drops_sum(struct podnet_pcpu_drops __percpu *drops, u64 *sum)
-{
-	int cpu, i;
-
-	for_each_possible_cpu(cpu) {
-		const struct podnet_pcpu_drops *d = per_cpu_ptr(drops, cpu);
-		u64 n[__PODNET_STAT_MAX];
-		unsigned int start;
-
-		do {
-			start = u64_stats_fetch_begin(&d->syncp);
-			for (i = 0; i < __PODNET_STAT_MAX; i++)
-				n[i] = u64_stats_read(&d->n[i]);
-		} while (u64_stats_fetch_retry(&d->syncp, start));
-		for (i = 0; i < __PODNET_STAT_MAX; i++)
-			sum[i] += n[i];
-	}
-}
-
-/**
- * podnet_dev_stats - the drop counters of a device, by reason
- * @pn: the device
- * @sum: zeroed array of __PODNET_STAT_MAX counters to add to
- *
- * Drops that happen before a device is known (bad header, unknown VNI)
- * are counted on the socket and shown on every device of its port.
- *
- * Context: RTNL.
- */
-void podnet_dev_stats(struct podnet_dev *pn, u64 *sum)
-{
-	podnet_drops_sum(pn->drops, sum);
-	podnet_sock_drops(pn, sum);
-}
 
 /**
  * podnet_is_dev - whether @dev is a podnet device
@@ -97,11 +58,16 @@ err_free_drops:
 	return err;
 }
 
-/* Runs after the device is closed and the packet path has let go of it. */
+/*
+ * Runs after the device is closed and off its namespace's lists; the
+ * receive path may still find it on its socket until a grace period ends,
+ * and drops what it finds (the device is down).
+ */
 static void podnet_uninit(struct net_device *dev)
 {
 	struct podnet_dev *pn = netdev_priv(dev);
 
+	podnet_sock_unlink(pn);
 	mutex_lock(&pn->lock);
 	pn->dead = true;
 	podnet_peers_free(pn);
@@ -117,35 +83,37 @@ static void podnet_destructor(struct net_device *dev)
 	mutex_destroy(&pn->lock);
 }
 
-static int podnet_open(struct net_device *dev)
+/* "pn0@eth0": the underlay device, in the namespace of get_link_net. */
+static int podnet_get_iflink(const struct net_device *dev)
 {
-	struct podnet_dev *pn = netdev_priv(dev);
-	struct podnet_net *pnet = net_generic(pn->net, podnet_net_id);
-	int err;
+	const struct podnet_dev *pn = netdev_priv(dev);
 
-	err = podnet_sock_attach(pn, NULL);
-	if (err)
-		return err;
-	hlist_add_head_rcu(&pn->up_node, &pnet->up_devs);
-	return 0;
-}
-
-static int podnet_stop(struct net_device *dev)
-{
-	struct podnet_dev *pn = netdev_priv(dev);
-
-	hlist_del_init_rcu(&pn->up_node);
-	podnet_sock_detach(pn);
-	return 0;
+	return READ_ONCE(pn->cfg.link);
 }
 
 static const struct net_device_ops podnet_netdev_ops = {
 	.ndo_init = podnet_init,
 	.ndo_uninit = podnet_uninit,
-	.ndo_open = podnet_open,
-	.ndo_stop = podnet_stop,
 	.ndo_start_xmit = podnet_xmit,
-	.ndo_get_stats64 = dev_get_tstats64,
+	.ndo_get_stats64 = podnet_get_stats64,
+	.ndo_get_iflink = podnet_get_iflink,
+};
+
+static void podnet_get_drvinfo(struct net_device *dev,
+			       struct ethtool_drvinfo *info)
+{
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, PODNET_VERSION, sizeof(info->version));
+}
+
+static const struct ethtool_ops podnet_ethtool_ops = {
+	.get_drvinfo = podnet_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+};
+
+/* DEVTYPE=podnet in the device's uevent, as wireguard and vxlan have. */
+static const struct device_type podnet_type = {
+	.name = "podnet",
 };
 
 static void podnet_setup(struct net_device *dev)
@@ -153,7 +121,10 @@ static void podnet_setup(struct net_device *dev)
 	struct podnet_dev *pn = netdev_priv(dev);
 
 	dev->netdev_ops = &podnet_netdev_ops;
-	dev->header_ops = NULL;
+	dev->ethtool_ops = &podnet_ethtool_ops;
+	/* packet sockets get the protocol from the IP version, as on ipip */
+	dev->header_ops = &ip_tunnel_header_ops;
+	SET_NETDEV_DEVTYPE(dev, &podnet_type);
 	dev->type = ARPHRD_NONE;
 	dev->hard_header_len = 0;
 	dev->addr_len = 0;
@@ -175,8 +146,8 @@ static void podnet_setup(struct net_device *dev)
 
 	pn->dev = dev;
 	mutex_init(&pn->lock);
+	INIT_HLIST_NODE(&pn->node);
 	INIT_HLIST_NODE(&pn->sock_node);
-	INIT_HLIST_NODE(&pn->up_node);
 }
 
 static struct netlink_range_validation podnet_vni_range __ro_after_init = {
@@ -195,6 +166,8 @@ static const struct nla_policy podnet_link_policy[IFLA_PODNET_MAX + 1] = {
 	[IFLA_PODNET_VTEP_MAC] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
 	[IFLA_PODNET_ENCAP] = NLA_POLICY_RANGE(NLA_U8, PODNET_ENCAP_VXLAN,
 					       PODNET_ENCAP_MAX),
+	[IFLA_PODNET_MAX_PEERS] = { .type = NLA_U32 },
+	[IFLA_PODNET_MAX_ROUTES] = { .type = NLA_U32 },
 };
 
 static int podnet_validate(struct nlattr *tb[], struct nlattr *data[],
@@ -264,6 +237,10 @@ static int podnet_parse_cfg(struct net *net, struct nlattr *data[],
 	if (data[IFLA_PODNET_VTEP_MAC])
 		cfg->mac =
 			ether_addr_to_u64(nla_data(data[IFLA_PODNET_VTEP_MAC]));
+	if (data[IFLA_PODNET_MAX_PEERS])
+		cfg->max_peers = nla_get_u32(data[IFLA_PODNET_MAX_PEERS]);
+	if (data[IFLA_PODNET_MAX_ROUTES])
+		cfg->max_routes = nla_get_u32(data[IFLA_PODNET_MAX_ROUTES]);
 
 	a = data[IFLA_PODNET_LOCAL];
 	if (a) {
@@ -319,42 +296,141 @@ static unsigned int podnet_max_mtu(struct net *net,
 	return cfg->link ? podnet_auto_mtu(net, cfg) : PODNET_MAX_MTU;
 }
 
+/*
+ * The vtep mac of @cfg when none was given: derived from the local address
+ * and the VNI (podnet_vtep_mac()), so that it is the same after the device
+ * is made again; random without a local address.
+ */
+static void podnet_default_mac(struct podnet_cfg *cfg)
+{
+	u8 mac[ETH_ALEN];
+
+	if (cfg->local.family) {
+		cfg->mac = podnet_vtep_mac(cfg->local.family,
+					   podnet_addr_raw(&cfg->local),
+					   cfg->vni);
+		return;
+	}
+	eth_random_addr(mac);
+	cfg->mac = ether_addr_to_u64(mac);
+}
+
+/* The MTU of a new device, or an error for one out of range. */
+static int podnet_new_mtu(struct net *net, struct net_device *dev,
+			  struct nlattr *tb[], const struct podnet_cfg *cfg,
+			  struct netlink_ext_ack *extack)
+{
+	struct podnet_dev *pn = netdev_priv(dev);
+	u32 mtu;
+
+	pn->auto_mtu = podnet_auto_mtu(net, cfg);
+	dev->max_mtu = podnet_max_mtu(net, cfg);
+	dev->mtu = pn->auto_mtu;
+	if (!tb[IFLA_MTU])
+		return 0;
+	mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (mtu < dev->min_mtu || mtu > dev->max_mtu) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
+				    "MTU out of range for the underlay");
+		return -EINVAL;
+	}
+	dev->mtu = mtu;
+	return 0;
+}
+
 static int podnet_newlink(struct net *src_net, struct net_device *dev,
 			  struct nlattr *tb[], struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
 {
 	struct podnet_net *pnet = net_generic(src_net, podnet_net_id);
 	struct podnet_dev *pn = netdev_priv(dev);
-	u8 mac[ETH_ALEN];
+	struct podnet_sock *ps;
 	int err;
 
 	pn->net = src_net;
 	pn->cfg.vni = PODNET_DEFAULT_VNI;
 	pn->cfg.port = PODNET_DEFAULT_PORT;
 	pn->cfg.encap = PODNET_ENCAP_VXLAN;
-	eth_random_addr(mac);
-	pn->cfg.mac = ether_addr_to_u64(mac);
 	err = podnet_parse_cfg(src_net, data, &pn->cfg, extack);
 	if (err)
 		return err;
-
-	dev->max_mtu = podnet_max_mtu(src_net, &pn->cfg);
-	dev->mtu = podnet_auto_mtu(src_net, &pn->cfg);
-	if (tb[IFLA_MTU]) {
-		u32 mtu = nla_get_u32(tb[IFLA_MTU]);
-
-		if (mtu < dev->min_mtu || mtu > dev->max_mtu) {
-			NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_MTU],
-					    "MTU out of range for the underlay");
-			return -EINVAL;
-		}
-		dev->mtu = mtu;
-	}
-
-	err = register_netdevice(dev);
+	pn->mac_given = data && data[IFLA_PODNET_VTEP_MAC];
+	if (!pn->mac_given)
+		podnet_default_mac(&pn->cfg);
+	err = podnet_new_mtu(src_net, dev, tb, &pn->cfg, extack);
 	if (err)
 		return err;
-	list_add(&pn->list, &pnet->devs);
+
+	/* The port first: "ip link set up" has nothing left to refuse. */
+	ps = podnet_sock_get(src_net, pn->cfg.port, extack);
+	if (IS_ERR(ps))
+		return PTR_ERR(ps);
+	if (podnet_sock_vni_busy(ps, NULL, pn->cfg.vni)) {
+		NL_SET_ERR_MSG(extack,
+			       "VNI already used by another podnet device on this UDP port");
+		err = -EADDRINUSE;
+		goto err_put;
+	}
+	err = register_netdevice(dev);
+	if (err)
+		goto err_put;
+	podnet_sock_link(pn, ps);
+	hlist_add_head_rcu(&pn->node, &pnet->devs);
+	return 0;
+
+err_put:
+	podnet_sock_put(ps);
+	return err;
+}
+
+/* A device encap of ipip leaves no IPv6 peer without a format it can use. */
+static int podnet_encap_check(struct podnet_dev *pn, u8 encap,
+			      struct nlattr *attr,
+			      struct netlink_ext_ack *extack)
+{
+	struct podnet_peer *peer;
+
+	if (encap != PODNET_ENCAP_IPIP)
+		return 0;
+	lockdep_assert_held(&pn->lock);
+	list_for_each_entry(peer, &pn->peer_list, list) {
+		u8 own = peer->encap;
+
+		if (peer->addr.family == AF_INET6 &&
+		    (own == PODNET_ENCAP_UNSPEC || own == PODNET_ENCAP_AUTO)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "encap ipip needs IPv4 peers: give the IPv6 peers an encap of their own first");
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The new MTU of a device whose settings change: an automatic MTU follows
+ * them, one set by hand stays unless it is now too large. Nothing changes
+ * on error.
+ */
+static int podnet_change_mtu(struct podnet_dev *pn,
+			     const struct podnet_cfg *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = pn->dev;
+	unsigned int auto_mtu = podnet_auto_mtu(pn->net, cfg);
+	unsigned int old_max = dev->max_mtu;
+	int err;
+
+	dev->max_mtu = podnet_max_mtu(pn->net, cfg);
+	if (dev->mtu == pn->auto_mtu || dev->mtu > dev->max_mtu) {
+		err = dev_set_mtu(dev, auto_mtu);
+		if (err) {
+			dev->max_mtu = old_max;
+			NL_SET_ERR_MSG(extack,
+				       "Cannot give the device the MTU of its new settings");
+			return err;
+		}
+	}
+	pn->auto_mtu = auto_mtu;
 	return 0;
 }
 
@@ -363,6 +439,7 @@ static int podnet_changelink(struct net_device *dev, struct nlattr *tb[],
 			     struct netlink_ext_ack *extack)
 {
 	struct podnet_dev *pn = netdev_priv(dev);
+	struct podnet_sock *old = rtnl_dereference(pn->sock), *ps = old;
 	struct podnet_cfg cfg = pn->cfg;
 	bool underlay;
 	int err;
@@ -370,7 +447,6 @@ static int podnet_changelink(struct net_device *dev, struct nlattr *tb[],
 	err = podnet_parse_cfg(pn->net, data, &cfg, extack);
 	if (err)
 		return err;
-
 	underlay = cfg.port != pn->cfg.port || cfg.link != pn->cfg.link ||
 		   !podnet_addr_equal(&cfg.local, &pn->cfg.local);
 	if (underlay && netif_running(dev)) {
@@ -378,32 +454,62 @@ static int podnet_changelink(struct net_device *dev, struct nlattr *tb[],
 			       "Set the device down to change its port, local address or underlay device");
 		return -EBUSY;
 	}
-	if (cfg.vni != pn->cfg.vni && podnet_sock_vni_busy(pn, cfg.vni)) {
-		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_PODNET_VNI],
-				    "VNI already used by another device on this UDP port");
-		return -EADDRINUSE;
+	if (data && data[IFLA_PODNET_VTEP_MAC])
+		pn->mac_given = true;
+	else if (!pn->mac_given && (cfg.vni != pn->cfg.vni || underlay))
+		podnet_default_mac(&cfg);
+
+	/* A new port is taken first: every later step can be undone. */
+	if (cfg.port != pn->cfg.port) {
+		ps = podnet_sock_get(pn->net, cfg.port, extack);
+		if (IS_ERR(ps))
+			return PTR_ERR(ps);
+	}
+	if ((ps != old || cfg.vni != pn->cfg.vni) &&
+	    podnet_sock_vni_busy(ps, pn, cfg.vni)) {
+		NL_SET_ERR_MSG(extack,
+			       "VNI already used by another podnet device on this UDP port");
+		err = -EADDRINUSE;
+		goto err_put;
 	}
 
-	/* An automatic MTU follows; a larger one than allowed shrinks. */
-	dev->max_mtu = podnet_max_mtu(pn->net, &cfg);
-	if (dev->mtu == podnet_auto_mtu(pn->net, &pn->cfg) ||
-	    dev->mtu > dev->max_mtu)
-		dev_set_mtu(dev, podnet_auto_mtu(pn->net, &cfg));
-
+	/* Checked, and set, where peer and route changes cannot interleave */
+	mutex_lock(&pn->lock);
+	if (cfg.encap != pn->cfg.encap)
+		err = podnet_encap_check(pn, cfg.encap,
+					 data ? data[IFLA_PODNET_ENCAP] : NULL,
+					 extack);
+	if (!err)
+		err = podnet_change_mtu(pn, &cfg, extack);
+	if (err) {
+		mutex_unlock(&pn->lock);
+		goto err_put;
+	}
 	WRITE_ONCE(pn->cfg.vni, cfg.vni);
 	WRITE_ONCE(pn->cfg.ttl, cfg.ttl);
 	WRITE_ONCE(pn->cfg.tos, cfg.tos);
 	WRITE_ONCE(pn->cfg.mac, cfg.mac);
 	WRITE_ONCE(pn->cfg.encap, cfg.encap);
+	pn->cfg.max_peers = cfg.max_peers;
+	pn->cfg.max_routes = cfg.max_routes;
 	if (underlay) {
 		pn->cfg.port = cfg.port;
 		pn->cfg.link = cfg.link;
 		pn->cfg.local = cfg.local;
-		mutex_lock(&pn->lock);
 		podnet_peers_reset_dst(pn);
-		mutex_unlock(&pn->lock);
 	}
+	mutex_unlock(&pn->lock);
+
+	if (ps != old)
+		podnet_sock_link(pn, ps);
+	else
+		podnet_sock_offload(ps);	/* the encap may have changed */
 	return 0;
+
+err_put:
+	if (ps != old)
+		podnet_sock_put(ps);
+	return err;
 }
 
 static void podnet_dellink(struct net_device *dev, struct list_head *head)
@@ -411,8 +517,52 @@ static void podnet_dellink(struct net_device *dev, struct list_head *head)
 	struct podnet_dev *pn = netdev_priv(dev);
 
 	/* Twice when its namespace and its socket's namespace die together. */
-	list_del_init(&pn->list);
+	hlist_del_init_rcu(&pn->node);
 	unregister_netdevice_queue(dev, head);
+}
+
+/**
+ * podnet_dev_lower_gone - delete the devices over an underlay device that
+ * goes away
+ * @lower: the underlay device, being unregistered (or moved to another
+ *	   namespace)
+ *
+ * As vxlan does: a device whose underlay is gone would keep a dead ifindex.
+ *
+ * Context: RTNL (the netdevice notifier).
+ */
+void podnet_dev_lower_gone(struct net_device *lower)
+{
+	struct podnet_net *pnet = net_generic(dev_net(lower), podnet_net_id);
+	struct hlist_node *tmp;
+	struct podnet_dev *pn;
+	LIST_HEAD(kill);
+
+	hlist_for_each_entry_safe(pn, tmp, &pnet->devs, node)
+		if (pn->cfg.link == lower->ifindex)
+			podnet_dellink(pn->dev, &kill);
+	unregister_netdevice_many(&kill);
+}
+
+/**
+ * podnet_dev_lower_mtu - follow the MTU of an underlay device
+ * @lower: the underlay device, whose MTU changed
+ *
+ * The devices over it get a new largest MTU; an automatic MTU follows, one
+ * set by hand stays unless it is now too large.
+ *
+ * Context: RTNL (the netdevice notifier).
+ */
+void podnet_dev_lower_mtu(struct net_device *lower)
+{
+	struct podnet_net *pnet = net_generic(dev_net(lower), podnet_net_id);
+	struct podnet_dev *pn;
+
+	hlist_for_each_entry(pn, &pnet->devs, node)
+		if (pn->cfg.link == lower->ifindex &&
+		    podnet_change_mtu(pn, &pn->cfg, NULL))
+			netdev_warn(pn->dev, "cannot follow %s's MTU %u\n",
+				    lower->name, lower->mtu);
 }
 
 static size_t podnet_get_size(const struct net_device *dev)
@@ -438,7 +588,9 @@ static int podnet_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u8(skb, IFLA_PODNET_TTL, READ_ONCE(cfg->ttl)) ||
 	    nla_put_u8(skb, IFLA_PODNET_TOS, READ_ONCE(cfg->tos)) ||
 	    nla_put_u8(skb, IFLA_PODNET_ENCAP, cfg->encap) ||
-	    nla_put(skb, IFLA_PODNET_VTEP_MAC, ETH_ALEN, mac))
+	    nla_put(skb, IFLA_PODNET_VTEP_MAC, ETH_ALEN, mac) ||
+	    nla_put_u32(skb, IFLA_PODNET_MAX_PEERS, cfg->max_peers) ||
+	    nla_put_u32(skb, IFLA_PODNET_MAX_ROUTES, cfg->max_routes))
 		return -EMSGSIZE;
 	if (cfg->local.family &&
 	    nla_put(skb, IFLA_PODNET_LOCAL, podnet_addr_len(cfg->local.family),
@@ -473,32 +625,35 @@ static int __net_init podnet_net_init(struct net *net)
 {
 	struct podnet_net *pnet = net_generic(net, podnet_net_id);
 
-	INIT_LIST_HEAD(&pnet->devs);
+	INIT_HLIST_HEAD(&pnet->devs);
 	INIT_LIST_HEAD(&pnet->socks);
-	INIT_HLIST_HEAD(&pnet->up_devs);
-	return 0;
+	pnet->drops = netdev_alloc_pcpu_stats(struct podnet_pcpu_drops);
+	return pnet->drops ? 0 : -ENOMEM;
 }
 
 /* Devices in other namespaces whose socket lives in a dying one go too. */
 static void __net_exit podnet_net_exit_rtnl(struct list_head *net_list,
 					    struct list_head *dev_kill_list)
 {
-	struct podnet_dev *pn, *tmp;
+	struct hlist_node *tmp;
+	struct podnet_dev *pn;
 	struct net *net;
 
 	list_for_each_entry(net, net_list, exit_list) {
 		struct podnet_net *pnet = net_generic(net, podnet_net_id);
 
-		list_for_each_entry_safe(pn, tmp, &pnet->devs, list)
+		hlist_for_each_entry_safe(pn, tmp, &pnet->devs, node)
 			podnet_dellink(pn->dev, dev_kill_list);
 	}
 }
 
+/* After the devices: their sockets, closed, counted here until now. */
 static void __net_exit podnet_net_exit(struct net *net)
 {
 	struct podnet_net *pnet = net_generic(net, podnet_net_id);
 
 	WARN_ON_ONCE(!list_empty(&pnet->socks));
+	free_percpu(pnet->drops);
 }
 
 unsigned int podnet_net_id __read_mostly;

@@ -162,6 +162,34 @@ void podnet_eth_build(struct ethhdr *eth, u64 dst, u64 src, __be16 proto)
 EXPORT_SYMBOL_IF_KUNIT(podnet_eth_build);
 
 /**
+ * podnet_vtep_mac - the vtep mac a podnet node derives from its address
+ * @family: AF_INET or AF_INET6
+ * @addr: the node's underlay address (4 or 16 bytes, network order)
+ * @vni: the device's VNI
+ *
+ * A device that is given no mac takes this one from its local address, so
+ * that it keeps its mac when it is made again (after a reboot) and its
+ * flannel peers' FDB and neighbour entries stay right; a peer that is given
+ * no mac is sent to this one, the mac a podnet node at its address has.
+ * Locally administered and unicast: 02, the VNI's low byte, then the IPv4
+ * address, or for IPv6 the four 32 bit words of the address XORed.
+ * Documented in podnet.rst ("The vtep mac"): keep the two in step.
+ *
+ * Return: the mac, ether_addr_to_u64() form.
+ */
+u64 podnet_vtep_mac(u32 family, const void *addr, u32 vni)
+{
+	const __be32 *w = addr;
+	u32 low = be32_to_cpu(w[0]);
+
+	if (family == AF_INET6)
+		low ^= be32_to_cpu(w[1]) ^ be32_to_cpu(w[2]) ^
+		       be32_to_cpu(w[3]);
+	return 0x02ULL << 40 | (u64)(vni & 0xff) << 32 | low;
+}
+EXPORT_SYMBOL_IF_KUNIT(podnet_vtep_mac);
+
+/**
  * podnet_eth_parse - read the inner Ethernet header of the VXLAN format
  * @eth: 14 bytes
  *

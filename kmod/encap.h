@@ -10,6 +10,7 @@
 
 #include <linux/if_ether.h>
 #include <linux/types.h>
+#include <uapi/linux/podnet.h>
 #include <net/vxlan.h>
 
 /* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe) flag bits and next protocols. */
@@ -29,6 +30,7 @@ void podnet_vxlan_build(struct vxlanhdr *vxh, u32 vni);
 int podnet_gpe_build(struct vxlanhdr *vxh, u32 vni, __be16 proto);
 int podnet_vxlan_parse(const struct vxlanhdr *vxh, u32 *vni, __be16 *proto);
 void podnet_eth_build(struct ethhdr *eth, u64 dst, u64 src, __be16 proto);
+u64 podnet_vtep_mac(u32 family, const void *addr, u32 vni);
 __be16 podnet_eth_parse(const struct ethhdr *eth);
 bool podnet_inner_valid(const void *hdr, unsigned int len, __be16 proto);
 

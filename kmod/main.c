@@ -21,9 +21,12 @@ static int __init podnet_mod_init(void)
 	err = podnet_device_init();
 	if (err)
 		goto err_table;
-	err = podnet_ipip_init();
+	err = podnet_underlay_init();
 	if (err)
 		goto err_device;
+	err = podnet_ipip_init();
+	if (err)
+		goto err_underlay;
 	err = podnet_genl_init();
 	if (err)
 		goto err_ipip;
@@ -33,6 +36,8 @@ static int __init podnet_mod_init(void)
 
 err_ipip:
 	podnet_ipip_exit();
+err_underlay:
+	podnet_underlay_exit();
 err_device:
 	podnet_device_exit();
 err_table:
@@ -45,6 +50,7 @@ static void __exit podnet_mod_exit(void)
 	podnet_bench_exit();
 	podnet_genl_exit();
 	podnet_ipip_exit();
+	podnet_underlay_exit();
 	podnet_device_exit();
 	rcu_barrier();
 	podnet_table_exit();
@@ -54,6 +60,7 @@ static void __exit podnet_mod_exit(void)
 module_init(podnet_mod_init);
 module_exit(podnet_mod_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(PODNET_VERSION);
 MODULE_DESCRIPTION("podnet: L3 UDP overlay device for Kubernetes pod networks");
 MODULE_AUTHOR("The podnet authors");
 MODULE_ALIAS_RTNL_LINK("podnet");

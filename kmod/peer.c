@@ -12,8 +12,20 @@
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 
+#include <kunit/visibility.h>
+
+#include "encap.h"
 #include "peer.h"
 #include "podnet.h"
+
+/* netdev_alloc_pcpu_stats()'s initialisation, for an accounted allocation. */
+static void podnet_peer_pcpu_init(struct podnet_peer_pcpu __percpu *pcpu)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(pcpu, cpu)->syncp);
+}
 
 static const struct rhashtable_params podnet_peer_params = {
 	.key_len = sizeof(struct podnet_addr),
@@ -77,13 +89,17 @@ struct podnet_peer *podnet_peer_create(struct podnet_dev *pn,
 
 	lockdep_assert_held(&pn->lock);
 
-	peer = kzalloc(sizeof(*peer), GFP_KERNEL);
+	/* Charged to the caller's memory cgroup: peers are its to make. */
+	peer = kzalloc(sizeof(*peer), GFP_KERNEL_ACCOUNT);
 	if (!peer)
 		goto err_nomem;
-	peer->pcpu = netdev_alloc_pcpu_stats(struct podnet_peer_pcpu);
+	peer->pcpu = __alloc_percpu_gfp(sizeof(*peer->pcpu),
+					__alignof__(*peer->pcpu),
+					GFP_KERNEL_ACCOUNT);
 	if (!peer->pcpu)
 		goto err_free_peer;
-	if (dst_cache_init(&peer->dst_cache, GFP_KERNEL))
+	podnet_peer_pcpu_init(peer->pcpu);
+	if (dst_cache_init(&peer->dst_cache, GFP_KERNEL_ACCOUNT))
 		goto err_free_pcpu;
 
 	peer->addr = *addr;
@@ -174,6 +190,38 @@ void podnet_peers_reset_dst(struct podnet_dev *pn)
 	list_for_each_entry(peer, &pn->peer_list, list)
 		dst_cache_reset(&peer->dst_cache);
 }
+
+/**
+ * podnet_peer_mac - the vtep mac packets to a peer are addressed to
+ * @peer: the peer
+ * @vni: its device's VNI
+ *
+ * Context: any; the packet path reads it locklessly.
+ * Return: the mac it was given, else the one a podnet node at its address
+ * derives (podnet_vtep_mac()).
+ */
+u64 podnet_peer_mac(const struct podnet_peer *peer, u32 vni)
+{
+	return READ_ONCE(peer->mac) ?:
+	       podnet_vtep_mac(peer->addr.family, podnet_addr_raw(&peer->addr),
+			       vni);
+}
+
+/**
+ * podnet_jiffies_to_msecs - milliseconds from @then to @now, in 64 bits
+ * @now: jiffies
+ * @then: an earlier jiffies
+ *
+ * jiffies_to_msecs() returns 32 bits: a peer silent for 49.7 days would
+ * look silent for 0.
+ *
+ * Return: the milliseconds.
+ */
+u64 podnet_jiffies_to_msecs(unsigned long now, unsigned long then)
+{
+	return jiffies64_to_msecs((u64)(now - then));
+}
+EXPORT_SYMBOL_IF_KUNIT(podnet_jiffies_to_msecs);
 
 /**
  * podnet_peer_stats - sum a peer's per-CPU counters

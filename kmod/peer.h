@@ -42,7 +42,8 @@ struct podnet_peer_pcpu {
  * @port: UDP destination port, host order (0: the device's)
  * @encap: enum podnet_encap as configured (UNSPEC: the device's)
  * @mac: remote vtep mac, ether_addr_to_u64() form (inner Ethernet
- *	destination in vxlan format)
+ *	destination in vxlan format); 0: not given, podnet_peer_mac() derives
+ *	it
  * @pn: the device
  * @node: in the device's peer hash (RCU)
  * @list: in the device's peer list (under its lock), in creation order
@@ -51,6 +52,8 @@ struct podnet_peer_pcpu {
  * @dst_cache: cached underlay route to @addr
  * @pcpu: per-CPU counters
  * @sync: enum podnet_peer_sync, during a SYNC request (under the lock)
+ * @sync_encap: during a SYNC request, the peer's own format as the request
+ *		leaves it (under the lock)
  * @rcu: for freeing after a grace period
  *
  * The packet path reads a peer under RCU. @addr and @pn never change;
@@ -70,6 +73,7 @@ struct podnet_peer {
 	struct dst_cache dst_cache;
 	struct podnet_peer_pcpu __percpu *pcpu;
 	u8 sync;
+	u8 sync_encap;
 	struct rcu_head rcu;
 };
 
@@ -98,6 +102,8 @@ struct podnet_peer_stats {
 	unsigned long last_rx;
 };
 
+u64 podnet_peer_mac(const struct podnet_peer *peer, u32 vni);
+u64 podnet_jiffies_to_msecs(unsigned long now, unsigned long then);
 int podnet_peers_setup(struct podnet_dev *pn);
 void podnet_peers_free(struct podnet_dev *pn);
 struct podnet_peer *podnet_peer_find(struct podnet_dev *pn,

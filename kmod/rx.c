@@ -69,6 +69,8 @@ static int podnet_rx_ecn(const void *outer, struct sk_buff *skb)
  * podnet_rx_deliver - the checks every decapsulated packet passes, then
  * delivery to the device
  * @pn: the device the packet's encapsulation selected
+ * @peer: the peer that owns the inner source, when the caller looked it up
+ *	  already (it is @saddr's), else NULL
  * @saddr: its outer source
  * @skb: the inner packet at skb->data, skb->protocol set to what the
  *	encapsulation announced
@@ -82,11 +84,11 @@ static int podnet_rx_ecn(const void *outer, struct sk_buff *skb)
  * Context: softirq, RCU read side.
  * Return: 0, @skb is consumed.
  */
-int podnet_rx_deliver(struct podnet_dev *pn, const struct podnet_addr *saddr,
-		      struct sk_buff *skb, const void *outer)
+int podnet_rx_deliver(struct podnet_dev *pn, struct podnet_peer *peer,
+		      const struct podnet_addr *saddr, struct sk_buff *skb,
+		      const void *outer)
 {
 	unsigned int nh = (const u8 *)outer - skb->head;
-	struct podnet_peer *peer;
 	enum podnet_stat reason;
 	unsigned int len;
 
@@ -97,7 +99,8 @@ int podnet_rx_deliver(struct podnet_dev *pn, const struct podnet_addr *saddr,
 	skb_reset_mac_header(skb);
 	outer = skb->head + nh;
 
-	peer = podnet_rx_src_peer(pn, skb);
+	if (!peer)
+		peer = podnet_rx_src_peer(pn, skb);
 	if (unlikely(!peer || !podnet_addr_equal(&peer->addr, saddr))) {
 		reason = podnet_peer_find(pn, saddr) ?
 			 PODNET_STAT_RX_SPOOFED : PODNET_STAT_RX_UNKNOWN_PEER;
@@ -123,22 +126,24 @@ int podnet_rx_deliver(struct podnet_dev *pn, const struct podnet_addr *saddr,
 	return 0;
 
 drop:
-	podnet_drop_inc(pn->drops, reason);
-	dev_core_stats_rx_dropped_inc(pn->dev);
-	kfree_skb(skb);
+	podnet_drop(pn->drops, skb, reason);
 	return 0;
 }
 
-/* The outer source of a packet that came in on a UDP socket. */
-static void podnet_rx_outer_src(struct sk_buff *skb, struct podnet_addr *a)
+/*
+ * The outer source (@src) or destination of a packet whose network header
+ * is its outer IPv4 or IPv6 header.
+ */
+static void podnet_rx_outer_addr(struct sk_buff *skb, bool src,
+				 struct podnet_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (ip_hdr(skb)->version == 4) {
 		a->family = AF_INET;
-		a->ip4 = ip_hdr(skb)->saddr;
+		a->ip4 = src ? ip_hdr(skb)->saddr : ip_hdr(skb)->daddr;
 	} else {
 		a->family = AF_INET6;
-		a->ip6 = ipv6_hdr(skb)->saddr;
+		a->ip6 = src ? ipv6_hdr(skb)->saddr : ipv6_hdr(skb)->daddr;
 	}
 }
 
@@ -178,13 +183,11 @@ int podnet_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 
 	reason = PODNET_STAT_RX_UNKNOWN_VNI;
-	hlist_for_each_entry_rcu(pn, &ps->devs, sock_node)
-		if (READ_ONCE(pn->cfg.vni) == vni)
-			goto found;
-	goto drop;
+	pn = podnet_sock_dev(ps, vni);
+	if (!pn)
+		goto drop;
 
-found:
-	podnet_rx_outer_src(skb, &saddr);
+	podnet_rx_outer_addr(skb, true, &saddr);
 	if (__iptunnel_pull_header(skb, VXLAN_HLEN, proto, false,
 				   !net_eq(pn->net, dev_net(pn->dev))))
 		goto drop_dev_header;
@@ -198,20 +201,56 @@ found:
 		skb->protocol = eproto;
 	}
 	outer = skb_network_header(skb);
-	return podnet_rx_deliver(pn, &saddr, skb, outer);
+	return podnet_rx_deliver(pn, NULL, &saddr, skb, outer);
 
 drop_dev_header:
-	reason = PODNET_STAT_RX_BAD_HEADER;
-	goto drop_dev;
+	podnet_drop(pn->drops, skb, PODNET_STAT_RX_BAD_HEADER);
+	return 0;
 drop_dev_inner:
-	reason = PODNET_STAT_RX_BAD_INNER;
-drop_dev:
-	podnet_drop_inc(pn->drops, reason);
-	dev_core_stats_rx_dropped_inc(pn->dev);
-	goto drop_uncounted;
+	podnet_drop(pn->drops, skb, PODNET_STAT_RX_BAD_INNER);
+	return 0;
 drop:
-	podnet_drop_inc(ps->drops, reason);
+	podnet_drop(ps->drops, skb, reason);
+	return 0;
 drop_uncounted:
 	kfree_skb(skb);
 	return 0;
+}
+
+/**
+ * podnet_udp_err_lookup - encap_err_lookup of the podnet UDP sockets
+ * @sk: the socket
+ * @skb: an ICMP or ICMPv6 error, its network header at the quoted outer
+ *	 header of a packet this node sent, its transport header at the UDP
+ *	 header after it
+ *
+ * Accepts the error when it quotes a valid VXLAN or VXLAN-GPE header whose
+ * VNI is a device's on the port, sent to a peer of that device: the UDP
+ * layer then learns the underlay path MTU from "fragmentation needed" or
+ * "packet too big" (the next packet to the peer that is too large gets
+ * them back from pn0, see podnet_tx_pmtu()) and follows redirects.
+ *
+ * Context: softirq, RCU read side (the ICMP receive path).
+ * Return: 0 when the error is podnet's, else a negative errno.
+ */
+int podnet_udp_err_lookup(struct sock *sk, struct sk_buff *skb)
+{
+	struct podnet_sock *ps = rcu_dereference_sk_user_data(sk);
+	struct podnet_addr daddr;
+	struct podnet_dev *pn;
+	__be16 proto;
+	u32 vni;
+
+	if (!ps)
+		return -ENOENT;
+	if (!pskb_may_pull(skb, skb_transport_offset(skb) + VXLAN_HLEN))
+		return -EINVAL;
+	if (podnet_vxlan_parse((struct vxlanhdr *)(udp_hdr(skb) + 1), &vni,
+			       &proto) < 0)
+		return -EINVAL;
+	pn = podnet_sock_dev(ps, vni);
+	if (!pn)
+		return -ENOENT;
+	podnet_rx_outer_addr(skb, false, &daddr);
+	return podnet_peer_find(pn, &daddr) ? 0 : -ENOENT;
 }

@@ -214,8 +214,9 @@ podnet_index_slot(const struct podnet_table_index *idx, const u64 *key)
 	return &idx->slot[podnet_key_slice(key, idx->base, idx->shift)];
 }
 
-void podnet_index_update(struct podnet_table *table, u8 bits, const u64 *key,
-			 u8 cidr, const struct podnet_route *skip, struct mutex *lock);
+void podnet_index_update(struct podnet_table *table, u8 bits,
+			 const u64 *key, u8 cidr,
+			 const struct podnet_route *skip, struct mutex *lock);
 void podnet_index_replace(struct podnet_table_index __rcu **slot,
 			  struct podnet_table_index *idx, struct mutex *lock);
 

@@ -4,7 +4,8 @@
  * route a peer, and the packet leaves in the peer's wire format: VXLAN or
  * VXLAN-GPE over the kernel's UDP tunnel helpers (IPv4 or IPv6 underlay),
  * IP-in-IP, or unencapsulated to the peer as next hop. No lock is taken
- * per packet; the underlay route comes from the peer's dst_cache.
+ * per packet; the underlay route comes from the peer's dst_cache. A packet
+ * that cannot go is counted once, under its reason (drop.c).
  */
 #include <linux/etherdevice.h>
 #include <linux/icmp.h>
@@ -219,39 +220,85 @@ u8 podnet_peer_mode(struct podnet_dev *pn, struct podnet_peer *peer)
 	return onlink ? PODNET_ENCAP_DIRECT : podnet_tunnel_encap(pn, encap);
 }
 
+/* Whether @skb, an IP packet at skb->data, fits @mtu (each segment of GSO). */
+static bool podnet_tx_fits(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb_is_gso(skb))
+		return skb_gso_validate_network_len(skb, mtu);
+	return skb->len <= mtu;
+}
+
 /*
- * Checks the path MTU and makes room for @headroom bytes of headers.
- * Consumes @dst and @skb on error.
+ * The path MTU ("MTU and path MTU" in podnet.rst). @skb gets @headroom
+ * bytes of headers to go over the underlay route @dst. @outer_df: its
+ * outer packet must not be fragmented on the way (IPv6, IP-in-IP copying
+ * DF, no encapsulation); @local_frag: this node may fragment it (IPv6).
+ *
+ * A packet too large for the path teaches its inner route the MTU (a
+ * sender on this node adapts at once) and, when nothing may fragment it
+ * (an IPv4 packet with DF, an IPv6 packet, whose MTU can be reported),
+ * goes back to its sender as "fragmentation needed" or "packet too big":
+ * pods behind a forwarding node learn the MTU too, which forwarding itself
+ * would not tell them.
+ *
+ * Return: true when @skb goes on.
+ */
+static bool podnet_tx_pmtu(struct sk_buff *skb, struct dst_entry *dst,
+			   unsigned int headroom, bool outer_df,
+			   bool local_frag)
+{
+	unsigned int mtu = dst_mtu(dst);
+
+	mtu = mtu > headroom + IPV4_MIN_MTU ? mtu - headroom : IPV4_MIN_MTU;
+	if (likely(podnet_tx_fits(skb, mtu)))
+		return true;
+	if (skb_valid_dst(skb))
+		skb_dst_update_pmtu_no_confirm(skb, mtu);
+	if (!outer_df)
+		return true;
+	if (skb->protocol == htons(ETH_P_IP)) {
+		if (!(ip_hdr(skb)->frag_off & htons(IP_DF)) || skb->ignore_df)
+			return local_frag;
+		icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+			      htonl(mtu));
+		return false;
+	}
+	if (mtu < IPV6_MIN_MTU)
+		return local_frag;
+	icmpv6_ndo_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	return false;
+}
+
+/*
+ * Checks the path MTU (podnet_tx_pmtu()) and makes room for @headroom
+ * bytes of headers. Consumes @dst and @skb on error.
  */
 static int podnet_tx_prepare(struct podnet_dev *pn, struct sk_buff *skb,
-			     struct dst_entry *dst, unsigned int headroom)
+			     struct dst_entry *dst, unsigned int headroom,
+			     bool outer_df, bool local_frag)
 {
-	int err;
+	enum podnet_stat reason = PODNET_STAT_TX_TOO_BIG;
 
-	err = skb_tunnel_check_pmtu(skb, dst, headroom, false);
-	if (unlikely(err < 0))
+	if (unlikely(!podnet_tx_pmtu(skb, dst, headroom, outer_df,
+				     local_frag)))
 		goto err_dst;
-	err = skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) +
-			   dst->header_len + headroom);
-	if (unlikely(err)) {
-		podnet_drop_inc(pn->drops, PODNET_STAT_TX_NOMEM);
+	reason = PODNET_STAT_TX_NOMEM;
+	if (unlikely(skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) +
+				  dst->header_len + headroom)))
 		goto err_dst;
-	}
 	return 0;
 
 err_dst:
 	dst_release(dst);
-	kfree_skb(skb);
-	return err;
+	podnet_drop(pn->drops, skb, reason);
+	return -EMSGSIZE;
 }
 
-/* Counts a failed underlay route lookup; consumes @skb. */
+/* Drops @skb, which has no underlay route to its peer. */
 static int podnet_tx_no_underlay(struct podnet_dev *pn, struct sk_buff *skb,
 				 int err)
 {
-	podnet_drop_inc(pn->drops, PODNET_STAT_TX_UNDERLAY);
-	DEV_STATS_INC(pn->dev, tx_carrier_errors);
-	kfree_skb(skb);
+	podnet_drop(pn->drops, skb, PODNET_STAT_TX_UNDERLAY);
 	return err;
 }
 
@@ -276,10 +323,11 @@ static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
 	int err;
 
 	if (unlikely(!ps)) {
-		err = -ENETDOWN;
-		goto err_dst;
+		if (!IS_ERR_OR_NULL(dst))
+			dst_release(dst);
+		return podnet_tx_no_underlay(pn, skb, -ENETDOWN);
 	}
-	dport = htons(READ_ONCE(peer->port) ?: pn->cfg.port);
+	dport = htons(READ_ONCE(peer->port) ?: READ_ONCE(pn->cfg.port));
 	sport = udp_flow_src_port(dev_net(pn->dev), skb, 0, 0, true);
 	tos = podnet_tx_tos(pn, skb);
 	hlen = podnet_encap_overhead(encap, family);
@@ -290,12 +338,15 @@ static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
 				   sport, dport);
 	if (IS_ERR(dst))
 		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
-	err = podnet_tx_prepare(pn, skb, dst, hlen);
+	/* Over IPv4 the outer DF is clear, as in vxlan: routers fragment. */
+	err = podnet_tx_prepare(pn, skb, dst, hlen, family != AF_INET,
+				family != AF_INET);
 	if (err)
 		return err;
 
 	if (encap == PODNET_ENCAP_VXLAN) {
-		podnet_eth_build(skb_push(skb, ETH_HLEN), READ_ONCE(peer->mac),
+		podnet_eth_build(skb_push(skb, ETH_HLEN),
+				 podnet_peer_mac(peer, READ_ONCE(pn->cfg.vni)),
 				 READ_ONCE(pn->cfg.mac), skb->protocol);
 		skb_reset_mac_header(skb);
 	}
@@ -304,7 +355,7 @@ static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
 				       SKB_GSO_UDP_TUNNEL :
 				       SKB_GSO_UDP_TUNNEL_CSUM);
 	if (unlikely(err))
-		goto err_dst;
+		goto err_nomem;
 	vxh = __skb_push(skb, sizeof(*vxh));
 	if (encap == PODNET_ENCAP_VXLAN) {
 		podnet_vxlan_build(vxh, READ_ONCE(pn->cfg.vni));
@@ -324,17 +375,27 @@ static int podnet_xmit_udp(struct podnet_dev *pn, struct podnet_peer *peer,
 #if IS_ENABLED(CONFIG_IPV6)
 	if (likely(ps->sock6)) {
 		ttl = READ_ONCE(pn->cfg.ttl) ?: ip6_dst_hoplimit(dst);
+		/*
+		 * What iptunnel_xmit() does for IPv4: the inner packet's
+		 * dst reference, conntrack entry, extensions (and, across
+		 * namespaces, mark) must not ride on the outer packet.
+		 * Then the outer packet may be fragmented here: what must
+		 * not be was sent back by podnet_tx_prepare().
+		 */
+		skb_scrub_packet(skb, xnet);
+		skb->ignore_df = 1;
 		udp_tunnel6_xmit_skb(dst, ps->sock6->sk, skb, pn->dev,
 				     &saddr->ip6, &peer->addr.ip6, tos, ttl, 0,
 				     sport, dport, false);
 		return 0;
 	}
 #endif
-	err = -EAFNOSUPPORT;
-err_dst:
-	if (!IS_ERR_OR_NULL(dst))
-		dst_release(dst);
-	kfree_skb(skb);
+	dst_release(dst);
+	return podnet_tx_no_underlay(pn, skb, -EAFNOSUPPORT);
+
+err_nomem:
+	dst_release(dst);
+	podnet_drop(pn->drops, skb, PODNET_STAT_TX_NOMEM);
 	return err;
 }
 
@@ -364,18 +425,19 @@ static int podnet_xmit_ipip(struct podnet_dev *pn, struct podnet_peer *peer,
 				   READ_ONCE(pn->cfg.tos) == 1 ? 0 : tos, 0, 0);
 	if (IS_ERR(dst))
 		return podnet_tx_no_underlay(pn, skb, PTR_ERR(dst));
-	err = podnet_tx_prepare(pn, skb, dst, sizeof(struct iphdr));
+	/* The outer DF is the inner one's, as in Linux's ipip */
+	df = v4 ? ip_hdr(skb)->frag_off & htons(IP_DF) : 0;
+	err = podnet_tx_prepare(pn, skb, dst, sizeof(struct iphdr), df, false);
 	if (err)
 		return err;
 
 	err = iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4);
 	if (unlikely(err)) {
 		dst_release(dst);
-		kfree_skb(skb);
+		podnet_drop(pn->drops, skb, PODNET_STAT_TX_NOMEM);
 		return err;
 	}
 	skb_set_inner_ipproto(skb, proto);
-	df = v4 ? ip_hdr(skb)->frag_off & htons(IP_DF) : 0;
 	ttl = READ_ONCE(pn->cfg.ttl) ?: ip4_dst_hoplimit(dst);
 	iptunnel_xmit(NULL, podnet_rt(dst), skb, saddr->ip4, peer->addr.ip4,
 		      proto, tos, ttl, df, !net_eq(pn->net, dev_net(pn->dev)));
@@ -391,18 +453,22 @@ static int podnet_xmit_direct(struct podnet_dev *pn, struct podnet_peer *peer,
 			      struct sk_buff *skb, struct dst_entry *dst)
 {
 	struct net_device *lower = dst->dev;
+	unsigned int len;
 	int err;
 
-	err = podnet_tx_prepare(pn, skb, dst, 0);
+	err = podnet_tx_prepare(pn, skb, dst, 0, true, false);
 	if (err)
 		return err;
 	skb_scrub_packet(skb, !net_eq(pn->net, dev_net(pn->dev)));
 	skb->dev = lower;
+	len = skb->len;
 	err = neigh_xmit(peer->addr.family == AF_INET6 ? NEIGH_ND_TABLE :
 							NEIGH_ARP_TABLE,
 			 lower, podnet_addr_raw(&peer->addr), skb);
 	dst_release(dst);
-	return err;
+	/* On pn0's counters, as the tunnel helpers count the other formats */
+	iptunnel_xmit_stats(pn->dev, net_xmit_eval(err) ? 0 : len);
+	return 0;
 }
 
 /* DIRECT and AUTO: direct when on-link, AUTO falls back to a tunnel. */
@@ -465,13 +531,13 @@ netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	peer = podnet_tx_route(pn, skb);
 	if (IS_ERR(peer)) {
-		podnet_drop_inc(pn->drops, PODNET_STAT_TX_BAD_INNER);
-		goto err_drop;
+		podnet_drop(pn->drops, skb, PODNET_STAT_TX_BAD_INNER);
+		return NETDEV_TX_OK;
 	}
 	if (unlikely(!peer)) {
-		podnet_drop_inc(pn->drops, PODNET_STAT_TX_NO_ROUTE);
 		podnet_tx_unreachable(skb);
-		goto err_drop;
+		podnet_drop(pn->drops, skb, PODNET_STAT_TX_NO_ROUTE);
+		return NETDEV_TX_OK;
 	}
 
 	encap = podnet_peer_encap(pn, peer);
@@ -487,18 +553,10 @@ netdev_tx_t podnet_xmit(struct sk_buff *skb, struct net_device *dev)
 		err = podnet_xmit_onlink(pn, peer, skb, encap);
 		break;
 	}
-	if (unlikely(err)) {
+	/* The device counted the drop under its reason; this is the peer's. */
+	if (unlikely(err))
 		podnet_tx_peer_drop(peer);
-		DEV_STATS_INC(dev, tx_errors);
-		dev_core_stats_tx_dropped_inc(dev);
-		return NETDEV_TX_OK;
-	}
-	podnet_tx_stats(peer, len);
-	return NETDEV_TX_OK;
-
-err_drop:
-	DEV_STATS_INC(dev, tx_errors);
-	dev_core_stats_tx_dropped_inc(dev);
-	kfree_skb(skb);
+	else
+		podnet_tx_stats(peer, len);
 	return NETDEV_TX_OK;
 }

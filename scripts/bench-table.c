@@ -200,6 +200,7 @@ struct u64_stats_sync {
 };
 
 #include "../kmod/table.c"
+#include "../kmod/table_index.c"
 
 /*
  * Nodes a lookup of @key visits (podnet_table_lookup_key()'s walk), the

@@ -74,6 +74,11 @@ done
 if [ "$build" = 1 ]; then
 	"$here/build.sh" "$kver" >&2
 fi
+# The module with the table benchmark (kmod/bench.c): a development
+# variant of its own, built here always (seconds); the production module
+# has no benchmark in it.
+PODNET_BENCH=y "$here/build.sh" --module-only "$kver" >&2 ||
+	{ echo "bench: cannot build the benchmark variant of the module" >&2; exit 1; }
 
 date=$(date -u +%Y-%m-%d-%H%M%S)
 name=$date
@@ -86,7 +91,7 @@ command="make bench"
 
 # The BENCH_* settings travel on the guest's command line (vm.sh passes
 # only PODNET_* variables).
-genv=(env "BENCH_SMOKE=$smoke")
+genv=(env "BENCH_SMOKE=$smoke" "PODNET_KO=$repo/build/$kver/bench/podnet.ko")
 for v in $(compgen -e | grep '^BENCH_' || true); do
 	case "$v" in BENCH_SMOKE|BENCH_VM_TIMEOUT) continue ;; esac
 	genv+=("$v=${!v}")
@@ -110,6 +115,7 @@ build_table_bench() {
 	shim=$(mktemp -d)
 	for h in linux/bitops.h linux/lockdep.h linux/minmax.h linux/module.h \
 		 linux/slab.h kunit/visibility.h linux/list.h linux/rhashtable-types.h \
+		 linux/atomic.h linux/mm.h \
 		 linux/u64_stats_sync.h net/dst_cache.h linux/mutex.h linux/rcupdate.h \
 		 linux/string.h; do
 		mkdir -p "$shim/$(dirname "$h")"

@@ -13,6 +13,10 @@
 #
 # W=1 always; SPARSE=1 adds C=2 (sparse on every file). Any compiler or sparse
 # warning in our files, and any modpost warning, fails the build.
+#
+# PODNET_BENCH=y builds the development variant with the table benchmark
+# (kmod/bench.c, debugfs) instead, into build/KVER/bench/ (what make bench
+# loads); the production module never has it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -70,10 +74,15 @@ our_warnings() {
 
 make_args=(W=1)
 [ "${SPARSE:-0}" != 1 ] || make_args+=(C=2)
+variant=
+if [ "${PODNET_BENCH:-}" = y ]; then
+	make_args+=(PODNET_BENCH=y)
+	variant=/bench
+fi
 
 # build_one KVER: the module for one kernel, into build/KVER/.
 build_one() {
-	local kver=$1 kdir=/lib/modules/$1/build out=$repo/build/$1 src warnings m mods=()
+	local kver=$1 kdir=/lib/modules/$1/build out=$repo/build/$1$variant src warnings m mods=()
 	src=$out/src
 	[ -f "$kdir/Makefile" ] || { echo "build.sh: $kver: no header tree $kdir" >&2; return 1; }
 	mkdir -p "$out"

@@ -157,6 +157,9 @@ static const enum mnl_attr_data_type dev_types[PODNET_A_DEV_MAX + 1] = {
 	[PODNET_A_DEV_PEERS]	= MNL_TYPE_U32,
 	[PODNET_A_DEV_ROUTES]	= MNL_TYPE_U32,
 	[PODNET_A_DEV_STATS]	= MNL_TYPE_NESTED,
+	[PODNET_A_DEV_MAX_PEERS]	= MNL_TYPE_U32,
+	[PODNET_A_DEV_MAX_ROUTES]	= MNL_TYPE_U32,
+	[PODNET_A_DEV_UNDERLAY_STATS]	= MNL_TYPE_NESTED,
 };
 
 static const char *const dev_stat_names[PODNET_STAT_MAX + 1] = {
@@ -171,6 +174,7 @@ static const char *const dev_stat_names[PODNET_STAT_MAX + 1] = {
 	[PODNET_STAT_TX_UNDERLAY]	= "tx_underlay",
 	[PODNET_STAT_TX_BAD_INNER]	= "tx_bad_inner",
 	[PODNET_STAT_TX_NOMEM]		= "tx_nomem",
+	[PODNET_STAT_TX_TOO_BIG]	= "tx_too_big",
 };
 
 static const enum mnl_attr_data_type dev_stat_types[PODNET_STAT_MAX + 1] = {
@@ -185,10 +189,15 @@ static const enum mnl_attr_data_type dev_stat_types[PODNET_STAT_MAX + 1] = {
 	[PODNET_STAT_TX_UNDERLAY]	= MNL_TYPE_U64,
 	[PODNET_STAT_TX_BAD_INNER]	= MNL_TYPE_U64,
 	[PODNET_STAT_TX_NOMEM]		= MNL_TYPE_U64,
+	[PODNET_STAT_TX_TOO_BIG]	= MNL_TYPE_U64,
 };
 
-/* The drop counters: rx_* on one text line, tx_* on the next. */
-static void print_dev_stats(const struct nlattr *nest)
+/*
+ * The drop counters of @nest in a group @name: rx_* on one text line, tx_*
+ * on the next, after "@label:" when there is a label.
+ */
+static void print_dev_stats(const char *name, const char *label,
+			    const struct nlattr *nest)
 {
 	const struct nlattr *tb[PODNET_STAT_MAX + 1];
 	bool tx = false;
@@ -196,7 +205,9 @@ static void print_dev_stats(const struct nlattr *nest)
 
 	nl_parse_nested(nest, dev_stat_types, PODNET_STAT_MAX, tb);
 
-	out_group_begin("stats");
+	out_group_begin(name);
+	if (label && !out_is_json())
+		out_head(name, label, ":");
 	for (i = 1; i <= PODNET_STAT_MAX; i++) {
 		if (!dev_stat_names[i] || !tb[i])
 			continue;
@@ -207,6 +218,21 @@ static void print_dev_stats(const struct nlattr *nest)
 		out_uint(dev_stat_names[i], mnl_attr_get_u64(tb[i]));
 	}
 	out_group_end();
+}
+
+/*
+ * A limit: in text as the option that sets it (@opt), and only when there
+ * is one; in JSON always (@key), 0 for none.
+ */
+static void print_limit(const char *opt, const char *key,
+			const struct nlattr *attr)
+{
+	uint32_t v = attr ? mnl_attr_get_u32(attr) : 0;
+
+	if (out_is_json())
+		out_uint(key, v);
+	else if (v)
+		out_uint(opt, v);
 }
 
 /* ttl 0 is "auto" (the route's hop limit), tos 1 "inherit", as in vxlan. */
@@ -266,8 +292,13 @@ int pn_print_dev(const struct nlmsghdr *nlh, void *data)
 		 mnl_attr_get_u32(tb[PODNET_A_DEV_PEERS]) : 0);
 	out_uint("routes", tb[PODNET_A_DEV_ROUTES] ?
 		 mnl_attr_get_u32(tb[PODNET_A_DEV_ROUTES]) : 0);
+	print_limit("max-peers", "max_peers", tb[PODNET_A_DEV_MAX_PEERS]);
+	print_limit("max-routes", "max_routes", tb[PODNET_A_DEV_MAX_ROUTES]);
 	if (show->stats && tb[PODNET_A_DEV_STATS])
-		print_dev_stats(tb[PODNET_A_DEV_STATS]);
+		print_dev_stats("stats", NULL, tb[PODNET_A_DEV_STATS]);
+	if (show->stats && tb[PODNET_A_DEV_UNDERLAY_STATS])
+		print_dev_stats("underlay_stats", "underlay",
+				tb[PODNET_A_DEV_UNDERLAY_STATS]);
 	out_obj_end();
 	return MNL_CB_OK;
 }

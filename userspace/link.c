@@ -23,21 +23,23 @@ void link_usage(FILE *f)
 		"       podnetctl [-j] [-p] [-s] link show [dev NAME]\n"
 		"OPTIONS := [ vni VNI ] [ port PORT ] [ local ADDR ] [ dev UNDERLAY ] [ encap E ]\n"
 		"           [ ttl { auto | 0-255 } ] [ tos { inherit | 0-255 } ] [ mac MAC ] [ mtu MTU ]\n"
+		"           [ max-peers N ] [ max-routes N ]\n"
 		"where  VNI := 1-16777215   PORT := 1-65535   MTU := 68-65535\n"
+		"       N := 0-4294967295, 0: no limit\n"
 		"       ADDR := an IPv4 or IPv6 underlay address\n"
 		"       E := { vxlan | gpe | ipip | direct | auto }\n");
 }
 
 /* The device options of "link add" and "link set". */
 struct link_opts {
-	uint32_t vni, port, encap, ttl, tos, mtu;
+	uint32_t vni, port, encap, ttl, tos, mtu, max_peers, max_routes;
 	struct pn_addr local;
 	const char *underlay;
 	uint8_t mac[PN_ETH_ALEN];
 };
 
 enum { K_VNI, K_PORT, K_LOCAL, K_DEV, K_ENCAP, K_TTL, K_TOS, K_MAC, K_MTU,
-       K_NR };
+       K_MAX_PEERS, K_MAX_ROUTES, K_NR };
 
 static void link_kw(struct pn_kw kw[K_NR], struct link_opts *o)
 {
@@ -51,6 +53,10 @@ static void link_kw(struct pn_kw kw[K_NR], struct link_opts *o)
 		[K_TOS]		= PN_KW("tos", PN_ARG_TOS, &o->tos),
 		[K_MAC]		= PN_KW("mac", PN_ARG_MAC, o->mac),
 		[K_MTU]		= PN_KW_UINT("mtu", &o->mtu, 68, 65535),
+		[K_MAX_PEERS]	= PN_KW_UINT("max-peers", &o->max_peers, 0,
+					     UINT32_MAX),
+		[K_MAX_ROUTES]	= PN_KW_UINT("max-routes", &o->max_routes, 0,
+					     UINT32_MAX),
 	};
 
 	memcpy(kw, init, sizeof(init));
@@ -100,6 +106,12 @@ static int put_link_opts(struct nlmsghdr *nlh, const struct pn_kw kw[K_NR],
 		if (kw[K_ENCAP].seen)
 			mnl_attr_put_u8(nlh, IFLA_PODNET_ENCAP,
 					(uint8_t)o->encap);
+		if (kw[K_MAX_PEERS].seen)
+			mnl_attr_put_u32(nlh, IFLA_PODNET_MAX_PEERS,
+					 o->max_peers);
+		if (kw[K_MAX_ROUTES].seen)
+			mnl_attr_put_u32(nlh, IFLA_PODNET_MAX_ROUTES,
+					 o->max_routes);
 		mnl_attr_nest_end(nlh, data);
 	}
 	mnl_attr_nest_end(nlh, info);

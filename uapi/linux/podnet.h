@@ -47,6 +47,8 @@ enum {
 	IFLA_PODNET_TOS,	/* u8, 1 = inherit from inner */
 	IFLA_PODNET_VTEP_MAC,	/* binary, 6 bytes */
 	IFLA_PODNET_ENCAP,	/* u8, enum podnet_encap */
+	IFLA_PODNET_MAX_PEERS,	/* u32, most peers the device takes, 0 = any */
+	IFLA_PODNET_MAX_ROUTES,	/* u32, most routes the device takes, 0 = any */
 
 	__IFLA_PODNET_MAX
 };
@@ -126,6 +128,16 @@ enum podnet_dev_attr {
 	PODNET_A_DEV_ROUTES,		/* u32, number of routes */
 	PODNET_A_DEV_STATS,		/* nest, enum podnet_stat (u64 each) */
 	PODNET_A_DEV_PAD,
+	PODNET_A_DEV_MAX_PEERS,		/* u32, 0 = no limit */
+	PODNET_A_DEV_MAX_ROUTES,	/* u32, 0 = no limit */
+	PODNET_A_DEV_UNDERLAY_STATS,	/* nest, enum podnet_stat (u64 each):
+					 * drops on the UDP ports of the
+					 * device's underlay namespace before
+					 * a device was chosen (rx_bad_header,
+					 * rx_unknown_vni); the same on every
+					 * device of that namespace, and not
+					 * in any device's own counters
+					 */
 
 	__PODNET_A_DEV_MAX
 };
@@ -147,6 +159,10 @@ enum podnet_stat {
 	PODNET_STAT_TX_BAD_INNER,	/* not an IPv4/IPv6 packet */
 	PODNET_STAT_TX_NOMEM,		/* could not make headroom */
 	PODNET_STAT_PAD,
+	PODNET_STAT_TX_TOO_BIG,		/* larger than the underlay path
+					 * allows, not to be fragmented: the
+					 * sender was told the MTU
+					 */
 
 	__PODNET_STAT_MAX
 };

@@ -453,10 +453,17 @@ static struct nlmsghdr *dev_msg(char *buf, bool full)
 	mnl_attr_put(nlh, PODNET_A_DEV_VTEP_MAC, 6, mac);
 	mnl_attr_put_u32(nlh, PODNET_A_DEV_PEERS, 2);
 	mnl_attr_put_u32(nlh, PODNET_A_DEV_ROUTES, 3);
+	mnl_attr_put_u32(nlh, PODNET_A_DEV_MAX_PEERS, full ? 100 : 0);
+	mnl_attr_put_u32(nlh, PODNET_A_DEV_MAX_ROUTES, full ? 1000 : 0);
 	st = mnl_attr_nest_start(nlh, PODNET_A_DEV_STATS);
 	for (uint16_t i = 1; i <= PODNET_STAT_TX_NOMEM; i++)
 		mnl_attr_put_u64(nlh, i, i * 10);
+	mnl_attr_put_u64(nlh, PODNET_STAT_TX_TOO_BIG, 120);
 	mnl_attr_put_u64(nlh, 99, 1);		/* a newer kernel's counter */
+	mnl_attr_nest_end(nlh, st);
+	st = mnl_attr_nest_start(nlh, PODNET_A_DEV_UNDERLAY_STATS);
+	mnl_attr_put_u64(nlh, PODNET_STAT_RX_BAD_HEADER, 7);
+	mnl_attr_put_u64(nlh, PODNET_STAT_RX_UNKNOWN_VNI, 8);
 	mnl_attr_nest_end(nlh, st);
 	mnl_attr_nest_end(nlh, dev);
 	return nlh;
@@ -536,7 +543,8 @@ static void test_output(void)
 	s = print_one(pn_print_dev, dev_msg(buf, true), false, 0, NULL);
 	is_str(s, "pn0: vni 1 port 8472 local 192.168.1.1 dev lo encap vxlan "
 		  "ttl 64 tos inherit mtu 1450 mac 02:00:00:00:00:01\n"
-		  "    peers 2 routes 3\n", "show: text");
+		  "    peers 2 routes 3 max-peers 100 max-routes 1000\n",
+	       "show: text, limits as the options that set them");
 	free(s);
 	s = print_one(pn_print_dev, dev_msg(buf, false), false, 1, NULL);
 	is_str(s, "pn0: vni 1 port 8472 encap vxlan ttl auto tos 0x10 mtu 1450 "
@@ -545,18 +553,23 @@ static void test_output(void)
 		  "    rx_bad_header 10 rx_unknown_vni 20 rx_unknown_peer 30 "
 		  "rx_spoofed 40 rx_bad_inner 50 rx_ecn 60 rx_dev_down 70\n"
 		  "    tx_no_route 80 tx_underlay 90 tx_bad_inner 100 "
-		  "tx_nomem 110\n", "show -s: text, auto ttl, hex tos");
+		  "tx_nomem 110 tx_too_big 120\n"
+		  "    underlay: rx_bad_header 7 rx_unknown_vni 8\n",
+	       "show -s: text, auto ttl, hex tos, no limits, underlay drops");
 	free(s);
 	s = print_one(pn_print_dev, dev_msg(buf, false), true, 1, NULL);
 	is_str(s, "[{\"ifname\":\"pn0\",\"vni\":1,\"port\":8472,"
 		  "\"encap\":\"vxlan\",\"ttl\":0,\"tos\":16,\"mtu\":1450,"
 		  "\"mac\":\"02:00:00:00:00:01\",\"peers\":2,\"routes\":3,"
+		  "\"max_peers\":0,\"max_routes\":0,"
 		  "\"stats\":{\"rx_bad_header\":10,\"rx_unknown_vni\":20,"
 		  "\"rx_unknown_peer\":30,\"rx_spoofed\":40,"
 		  "\"rx_bad_inner\":50,\"rx_ecn\":60,\"rx_dev_down\":70,"
 		  "\"tx_no_route\":80,\"tx_underlay\":90,"
-		  "\"tx_bad_inner\":100,\"tx_nomem\":110}}]\n",
-	       "show -s -j: JSON");
+		  "\"tx_bad_inner\":100,\"tx_nomem\":110,\"tx_too_big\":120},"
+		  "\"underlay_stats\":{\"rx_bad_header\":7,"
+		  "\"rx_unknown_vni\":8}}]\n",
+	       "show -s -j: JSON, limits 0 when none");
 	free(s);
 	s = print_one(pn_print_dev, dev_msg(buf, true), true, 0, NULL);
 	ok(strstr(s, "\"tos\":\"inherit\"") && !strstr(s, "stats"),
