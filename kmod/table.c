@@ -110,7 +110,7 @@ static struct podnet_route *podnet_route_alloc(void)
 {
 	struct podnet_route *node;
 
-	node = kmem_cache_zalloc(podnet_route_cache, GFP_KERNEL);
+	node = kmem_cache_zalloc(podnet_route_cache, GFP_KERNEL_ACCOUNT);
 	if (node)
 		atomic_long_inc(&podnet_route_nodes);
 	return node;
@@ -444,7 +444,8 @@ int podnet_table_init(void)
 
 	mutex_lock(&podnet_route_cache_lock);
 	if (!podnet_route_cache_users) {
-		podnet_route_cache = KMEM_CACHE(podnet_route, 0);
+		/* Charged to the memory cgroup of whoever adds the route */
+		podnet_route_cache = KMEM_CACHE(podnet_route, SLAB_ACCOUNT);
 		if (!podnet_route_cache)
 			err = -ENOMEM;
 	}

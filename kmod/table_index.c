@@ -143,7 +143,8 @@ podnet_index_build(struct podnet_route *root, unsigned int shift,
 {
 	struct podnet_table_index *idx;
 
-	idx = kvzalloc(podnet_index_size(shift), GFP_KERNEL | __GFP_NOWARN);
+	idx = kvzalloc(podnet_index_size(shift),
+		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!idx)
 		return NULL;
 	idx->key[0] = root->key[0];

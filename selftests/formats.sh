@@ -19,7 +19,9 @@
 # has tunl0 and sit0: n1's pn0 must still get its peers' packets (podnet's
 # tunnel4 handler runs before the kernel's ipip and sit). With n1's tunl0
 # up, n4's packets still go to pn0 (its peer counter) and not to tunl0,
-# while n5's (not a peer) still reach tunl0.
+# while n5's (not a peer) still reach tunl0, and so does IPIP from n4 (a
+# peer) whose inner source is not in n4's PodCIDR (IPVS-TUN, kube-router
+# DSR): podnet takes only what its peer's PodCIDRs send.
 #
 # Captures on the underlay, decoded by tshark: n1 -> n3 packets are
 # VXLAN-GPE (I and P flags) with VNI 42 and next protocol 1 / 2 around the
@@ -34,7 +36,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 32
+ktap_plan 34
 podnet_require
 pn_tmpdir
 
@@ -282,9 +284,25 @@ if [ "$HAVE_IPIP" -eq 1 ]; then
 
 	ktap_check "n1's tunl0 up: a non-peer's IPIP (n5) still reaches tunl0" \
 		ping_ok "$N5" 10.250.1.1
+
+	# IPVS-TUN style: n4, a peer, tunnels a packet from an address that
+	# is not in its PodCIDR to one on n1's tunl0
+	ip -n "$N4" addr add 10.250.4.1/32 dev tunl0
+	ip -n "$N4" route add 10.250.1.1/32 via "${PN_NODE_IP[1]}" dev tunl0 onlink
+	ip -n "$N1" route add 10.250.4.1/32 via "${PN_NODE_IP[4]}" dev tunl0 onlink
+	spoof0=$(pn_stat "$N1" rx_spoofed)
+	ns_run "$N4" ping -n -q -c 3 -i 0.2 -w 10 -I 10.250.4.1 10.250.1.1 \
+		> "$PN_TMP/ipvs.txt" 2>&1
+	ktap_result "IPIP from a peer (n4) with an inner source outside its PodCIDR reaches n1's tunl0" $?
+	ktap_info_file "$PN_TMP/ipvs.txt" 3
+	spoof1=$(pn_stat "$N1" rx_spoofed)
+	[ "$spoof0" = "$spoof1" ]
+	ktap_result "... and pn0 took none of it (rx_spoofed $spoof0 -> $spoof1)" $?
 else
 	ipip_skip "beside tunl0: a peer's IPIP goes to pn0" \
-		"beside tunl0: a non-peer's IPIP reaches tunl0"
+		"beside tunl0: a non-peer's IPIP reaches tunl0" \
+		"beside tunl0: a peer's IPIP from outside its PodCIDR reaches tunl0" \
+		"beside tunl0: pn0 took none of it"
 fi
 
 # --------------------------------------------------- ipip on IPv6 peers ---

@@ -731,6 +731,14 @@ pn_stat()
 	pnctl "$1" -j -s show dev "${3:-pn0}" | json_get "${3:-pn0}" "$2"
 }
 
+# pn_under_stat NS NAME [DEV]: a drop counter of the device's underlay
+# namespace (drops before a device is known: rx_bad_header, rx_unknown_vni)
+pn_under_stat()
+{
+	pnctl "$1" -j -s show dev "${3:-pn0}" |
+		"$PN_JQ" -e -r ".[0].underlay_stats.$2 // error(\"no $2\")"
+}
+
 # pn_peer_stat NS PEER NAME [DEV]: a peer counter from podnetctl -j -s peer show
 pn_peer_stat()
 {

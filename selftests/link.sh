@@ -15,8 +15,13 @@
 #    unknown encap; and the same (and a few more: address lengths, a
 #    multicast vtep mac) sent to the kernel by a raw rtnetlink client,
 #    since podnetctl refuses them before the kernel sees them;
-#  - two devices with the same vni and port cannot both be up (the second
-#    "ip link set up" is refused, and so is a vni change onto a busy one).
+#  - a (vni, port) belongs to one device, up or down: the port is taken and
+#    the vni claimed at "link add", so "ip link set up" has nothing left to
+#    refuse. A second device with the vni of another on the same port is
+#    refused with a message naming the VNI, and so is a vni or port change
+#    onto a busy one (nothing changes); a port another socket holds (a
+#    vxlan device such as flannel.1) is refused at link add with a message
+#    naming the port in use, not with a bare EADDRINUSE at "ip link set up".
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -25,7 +30,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 36
+ktap_plan 48
 podnet_require
 pn_tmpdir
 N1=${PN_NODE_NS[1]}
@@ -183,23 +188,46 @@ raw_refused "multicast vtep mac refused" add pn4 mac=01:00:5e:00:00:01
 raw_refused "encap 9 (no such encap) refused" add pn4 encap=9
 raw_refused "link set vni 16777216 refused, nothing changed" set pn2 vni=16777216
 
-# 6. one device per (vni, port) may be up: the check is made when a device
-# goes up (they share the port's socket) and when an up device changes vni
-ip -n "$N1" link set pn2 up
-pnctl "$N1" link add pn3 vni 5 port 4790 > /dev/null 2>&1
-out=$(ip -n "$N1" link set pn3 up 2>&1)
-rc=$?
-ktap_info "ip link set pn3 (vni 5 port 4790) up next to pn2: exit $rc: $out"
-[ $rc -ne 0 ] && [ -n "$out" ]
-ktap_result "a second device with the same vni and port cannot go up" $?
-ip -n "$N1" link del pn3 2>/dev/null
-pnctl "$N1" link add pn3 vni 6 port 4790 > /dev/null 2>&1
-ip -n "$N1" link set pn3 up
-out=$(pnctl "$N1" link set pn3 vni 5 2>&1)
-rc=$?
-v=$(pn_attr "$N1" vni pn3 2>&1)
-ktap_info "podnetctl link set pn3 vni 5 (pn3 up, vni 6): exit $rc: $out; vni now $v"
-[ $rc -ne 0 ] && [ -n "$out" ] && [ "$v" = 6 ]
-ktap_result "an up device cannot take a vni already up on its port" $?
+# 6. a (vni, port) belongs to one device, up or down, from link add on
+
+# refused_msg DESC REGEX CMD...: CMD fails, and its message matches REGEX
+refused_msg()
+{
+	local desc=$1 re=$2 rc
+
+	shift 2
+	"$@" > /dev/null 2> "$PN_TMP/err"
+	rc=$?
+	ktap_info "$*: exit $rc: $(cat "$PN_TMP/err")"
+	[ $rc -ne 0 ] && grep -qE "$re" "$PN_TMP/err"
+	ktap_result "$desc" $?
+}
+ip -n "$N1" link set pn2 down
+refused_msg "link add pn3 vni 5 port 4790 next to pn2 (down, the same) refused: VNI in use" \
+	'VNI already used' pnctl "$N1" link add pn3 vni 5 port 4790
+ip -n "$N1" link show pn3 > /dev/null 2>&1
+ktap_result "... and no pn3 was made" $((!$?))
+ktap_check "link add pn3 vni 6 port 4790 (another vni, the same port)" \
+	pnctl "$N1" link add pn3 vni 6 port 4790
+refused_msg "link set pn3 vni 5 (pn2's) refused: VNI in use" 'VNI already used' \
+	pnctl "$N1" link set pn3 vni 5
+attr_is "pn3 keeps vni 6" vni 6 pn3
+ktap_check "link add pn5 vni 5 port 4791" pnctl "$N1" link add pn5 vni 5 port 4791
+refused_msg "link set pn5 port 4790 (where vni 5 is pn2's) refused: VNI in use" \
+	'VNI already used' pnctl "$N1" link set pn5 port 4790
+attr_is "pn5 keeps port 4791" port 4791 pn5
+ktap_check "pn2 and pn3 (vni 5 and 6, port 4790) both go up" \
+	sh -c "ip -n '$N1' link set pn2 up && ip -n '$N1' link set pn3 up"
+# flannel.1's port: a vxlan device holds UDP 4792
+ktap_check "a vxlan device (flannel.1's kind) takes UDP port 4792" \
+	sh -c "ip -n '$N1' link add vx0 type vxlan id 1 dstport 4792 dev eth0 nolearning &&
+		ip -n '$N1' link set vx0 up"
+refused_msg "link add pn6 port 4792 (held by the vxlan device) refused: port in use" \
+	'UDP port in use' pnctl "$N1" link add pn6 port 4792
+ip -n "$N1" link show pn6 > /dev/null 2>&1
+ktap_result "... and no pn6 was made" $((!$?))
+refused_msg "link set pn5 port 4792 refused: port in use" 'UDP port in use' \
+	pnctl "$N1" link set pn5 port 4792
+attr_is "pn5 keeps port 4791" port 4791 pn5
 
 ktap_finish

@@ -38,7 +38,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 47
+ktap_plan 60
 podnet_require
 pn_tmpdir
 
@@ -214,13 +214,13 @@ mtu_is "vxlan pn0 on n2, created over eth0 of MTU 1400" "$N2" pn0 1350
 for e in "gpe 1364" "ipip 1380" "direct 1400" "auto 1350"; do
 	read -r enc want <<< "$e"
 	ip -n "$N1" link del pn1 2> /dev/null
-	out=$(pnctl "$N1" link add pn1 dev eth0 local "$IP1" encap "$enc" 2>&1) ||
+	out=$(pnctl "$N1" link add pn1 vni 2 dev eth0 local "$IP1" encap "$enc" 2>&1) ||
 		ktap_info "link add pn1 ... encap $enc: $out"
 	mtu_is "link add pn1 dev eth0 encap $enc" "$N1" pn1 "$want"
 done
 # and following link set
 ip -n "$N1" link del pn1 2> /dev/null
-pnctl "$N1" link add pn1 dev eth0 local "$IP1"
+pnctl "$N1" link add pn1 vni 2 dev eth0 local "$IP1"
 for e in "gpe 1364" "ipip 1380" "direct 1400" "auto 1350" "vxlan 1350"; do
 	read -r enc want <<< "$e"
 	out=$(pnctl "$N1" link set pn1 encap "$enc" 2>&1) ||
@@ -228,15 +228,15 @@ for e in "gpe 1364" "ipip 1380" "direct 1400" "auto 1350" "vxlan 1350"; do
 	mtu_is "link set pn1 encap $enc: the MTU follows" "$N1" pn1 "$want"
 done
 ip -n "$N1" link del pn1
-pnctl "$N1" link add pn1 dev eth0 local "$IP1_6"
+pnctl "$N1" link add pn1 vni 2 dev eth0 local "$IP1_6"
 mtu_is "vxlan over an IPv6 local address (overhead 70)" "$N1" pn1 1330
 pnctl "$N1" link set pn1 encap gpe
 mtu_is "gpe over an IPv6 local address (overhead 56)" "$N1" pn1 1344
 ip -n "$N1" link del pn1
-pnctl "$N1" link add pn1 local "$IP1"
+pnctl "$N1" link add pn1 vni 2 local "$IP1"
 mtu_is "vxlan without an underlay device: 1500 - 50" "$N1" pn1 1450
 ip -n "$N1" link del pn1
-pnctl "$N1" link add pn1 dev eth0 local "$IP1"
+pnctl "$N1" link add pn1 vni 2 dev eth0 local "$IP1"
 pnctl "$N1" link set pn1 mtu 1300
 pnctl "$N1" link set pn1 encap gpe
 mtu_is "an MTU set by hand (1300) stays when the encap changes" "$N1" pn1 1300
@@ -380,5 +380,89 @@ ktap_check "learned: 2 MiB TCP p1b -> p3b over IPv4 intact" \
 	tcp_transfer "$P1B" "$P3B" "${PN_POD_IP4[3b]}"
 
 ktap_info "n1: $(pnctl "$N1" -s show dev pn0 2>&1 | tail -n 2 | tr '\n' ' ')"
+
+# ----------------------------- 3. the limit in the middle, IPv6 underlay
+
+IP3_6=fd00:2::3
+RT1_6=fd00:1::254
+RT3_6=fd00:2::254
+
+# pn0 anew on n1 and n3 over IPv6 local addresses; n1 reaches n3's IPv6
+# address through the router, whose link to n3 is the 1400 one
+v6_setup()
+{
+	printf '%s\n' "addr add $RT1_6/64 dev eth0 nodad" \
+		"addr add $RT3_6/64 dev ul-n3 nodad" | ip -n "$RT" -batch - || return 1
+	printf '%s\n' "addr add $IP3_6/64 dev eth0 nodad" \
+		"-6 route add default via $RT3_6" "link del pn0" |
+		ip -n "$N3" -batch - || return 1
+	printf '%s\n' "-6 route add fd00:2::/64 via $RT1_6" "link del pn0" |
+		ip -n "$N1" -batch - || return 1
+	topo_pn0 1 local "$IP1_6" && topo_pn0 3 local "$IP3_6" || return 1
+	topo_routes_mac 1 3 "$IP3_6" && topo_routes_mac 3 1 "$IP1_6"
+}
+v6_setup > "$PN_TMP/v6.log" 2>&1
+rc=$?
+ktap_info_file "$PN_TMP/v6.log" 10
+[ $rc -eq 0 ] && [ "$(link_mtu "$N1" pn0)" = 1430 ] && [ "$(link_mtu "$N3" pn0)" = 1330 ]
+ktap_result "IPv6 underlay: n1 pn0 1430 (1500 - 70), n3 pn0 1330 (behind the 1400 link)" $?
+ping_ok "$P1A" "${PN_POD_IP4[3a]}" && ping_ok "$P1A" "${PN_POD_IP6[3a]}"
+ktap_result "IPv6 underlay: p1a reaches p3a through the router (small packets)" $?
+m0=$(route_mtu "$N1" "$IP3_6")
+
+# The first echo dies at the router, whose packet too big teaches n1 the
+# path MTU; pn0 answers the next ones itself.
+big_ping v6u-4 "$P1A" "${PN_POD_IP4[3a]}" 1402 -w 30
+all_in ping_mtu v6u-4 1330 1330
+rc=$?
+ktap_result "IPv6 underlay: IPv4 1430 bytes DF: 'Frag needed' with mtu 1330 from pn0 ($(ping_mtu v6u-4 | sort -u | tr '\n' ' '))" $rc
+m1=$(route_mtu "$N1" "$IP3_6")
+ktap_info "n1's route to $IP3_6: mtu '${m0:-none}' before, '${m1:-none}' after"
+[ -z "$m0" ] && [ "$m1" = 1400 ]
+ktap_result "IPv6 underlay: n1 learned path MTU 1400 to $IP3_6 from the router's packet too big about its UDP packets" $?
+big_ping v6u-6 "$P1A" "${PN_POD_IP6[3a]}" 1382 -6 -w 30
+all_in ping_mtu v6u-6 1330 1330
+rc=$?
+ktap_result "IPv6 underlay: IPv6 1430 bytes: 'Packet too big' with mtu 1330 from pn0 ($(ping_mtu v6u-6 | sort -u | tr '\n' ' '))" $rc
+ns_run "$P1A" ping -n -q -c 3 -i 0.2 -w 30 -M dont -s 1402 "${PN_POD_IP4[3a]}" \
+	> "$PN_TMP/v6u-nodf" 2>&1
+rc=$?
+ktap_info_file "$PN_TMP/v6u-nodf" 3
+ktap_result "IPv6 underlay: IPv4 1430 bytes without DF cross (n1 fragments the outer packets)" $rc
+ktap_check "IPv6 underlay: 2 MiB TCP p1b -> p3b over IPv4 intact" \
+	tcp_transfer "$P1B" "$P3B" "${PN_POD_IP4[3b]}"
+ktap_check "IPv6 underlay: 2 MiB TCP p1b -> p3a over IPv6 intact" \
+	tcp_transfer "$P1B" "$P3A" "${PN_POD_IP6[3a]}"
+v=$(pn_stat "$N1" tx_too_big 2>&1)
+is_num "$v" && [ "$v" -gt 0 ]
+ktap_result "IPv6 underlay: n1 counts what it sent back as tx_too_big ($v)" $?
+
+# ------------------------------- 4. IP-in-IP, the limit in the middle
+
+ipip_setup()
+{
+	ip -n "$N1" link del pn0 && ip -n "$N3" link del pn0 || return 1
+	for ns in "$N1" "$P1A" "$P1B"; do
+		ip -n "$ns" route flush cache
+		ip -n "$ns" -6 route flush cache
+	done
+	topo_pn0 1 local "$IP1" encap ipip && topo_pn0 3 local "$IP3" encap ipip ||
+		return 1
+	topo_routes 1 3 add "$IP3" && topo_routes 3 1 add "$IP1"
+}
+ipip_setup > "$PN_TMP/ipip.log" 2>&1
+rc=$?
+ktap_info_file "$PN_TMP/ipip.log" 10
+[ $rc -eq 0 ] && [ "$(link_mtu "$N1" pn0)" = 1480 ] && [ "$(link_mtu "$N3" pn0)" = 1380 ] &&
+	ping_ok "$P1A" "${PN_POD_IP4[3a]}"
+ktap_result "ipip: n1 pn0 1480, n3 pn0 1380; p1a reaches p3a (small packets)" $?
+big_ping ipip-4 "$P1A" "${PN_POD_IP4[3a]}" 1452 -w 30
+all_in ping_mtu ipip-4 1380 1380
+rc=$?
+ktap_result "ipip: IPv4 1480 bytes DF: 'Frag needed' with mtu 1380 from pn0 ($(ping_mtu ipip-4 | sort -u | tr '\n' ' '))" $rc
+ktap_check "ipip: 2 MiB TCP p1b -> p3b over IPv4 intact" \
+	tcp_transfer "$P1B" "$P3B" "${PN_POD_IP4[3b]}"
+ktap_check "ipip: 2 MiB TCP p1b -> p3a over IPv6 (outer DF clear) intact" \
+	tcp_transfer "$P1B" "$P3A" "${PN_POD_IP6[3a]}"
 
 ktap_finish

@@ -10,6 +10,8 @@
                                 else "plain SRC DST PROTO TTL TOS"
   send-vxlan OPTIONS            send hand-built VXLAN packets carrying an
                                 Ethernet + ICMP echo request
+  send-packet DEV SRC DST       an ICMP echo SRC -> DST through a packet
+                                socket (SOCK_RAW, protocol 0) on DEV
   genl-route add|del DEV PREFIX [--len N] [--via ADDR]
                                 PODNET_CMD_ROUTE_NEW/DEL straight to the
                                 kernel (no podnetctl checks); exit 1 and
@@ -161,6 +163,17 @@ def send_vxlan(args):
             pkt = pkt[:args.truncate]
         s.sendto(pkt, (args.dst, args.port))
         time.sleep(args.interval)
+    return 0
+
+
+# --------------------------------------------------------- send-packet ---
+
+def send_packet(args):
+    """An ICMP echo through a packet socket on a device, protocol 0: the
+    device's header_ops must tell the stack what the packet is."""
+    _, ip = _echo(args.src, args.dst, 0x5e1f, 1, b'podnet-packet-socket')
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    s.sendto(ip, (args.dev, 0))
     return 0
 
 
@@ -393,6 +406,12 @@ def main():
     c.add_argument('--truncate', type=int,
                    help='send only the first N bytes of the UDP payload')
     c.set_defaults(fn=send_vxlan)
+
+    c = sub.add_parser('send-packet')
+    c.add_argument('dev')
+    c.add_argument('src')
+    c.add_argument('dst')
+    c.set_defaults(fn=send_packet)
 
     c = sub.add_parser('genl-route')
     c.add_argument('op', choices=('add', 'del'))

@@ -8,12 +8,14 @@
 #    packets below differ from it in one thing only);
 #  - from an underlay address that is not a peer (192.168.1.99): dropped,
 #    rx_unknown_peer counts it;
-#  - with a VNI no device has: dropped, rx_unknown_vni;
+#  - with a VNI no device has: dropped, rx_unknown_vni of the underlay
+#    namespace ("underlay_stats": no device is known);
 #  - from n2 with an inner source of n3's PodCIDR, or of no PodCIDR (IPv4
 #    and IPv6): dropped, rx_spoofed;
 #  - RFC 6040: outer CE reaches an ECT inner packet as CE; outer CE on a
 #    not-ECT inner packet is dropped, rx_ecn;
-#  - truncated VXLAN header: rx_bad_header; inner ethertype ARP: rx_bad_inner.
+#  - truncated VXLAN header: the underlay namespace's rx_bad_header; inner
+#    ethertype ARP: rx_bad_inner.
 # "Dropped" is checked on the pod: its Icmp(6)InEchos counter does not move.
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
@@ -89,11 +91,11 @@ dropped()
 	local desc=$1 counter=$2 fam=$3 c0 c1 e0 e1
 
 	shift 3
-	c0=$(pn_stat "$N1" "$counter" 2>&1)
+	c0=$("${STAT:-pn_stat}" "$N1" "$counter" 2>&1)
 	e0=$("echos$fam")
 	send "$@"
-	settle "$c0" pn_stat "$N1" "$counter"
-	c1=$(pn_stat "$N1" "$counter" 2>&1)
+	settle "$c0" "${STAT:-pn_stat}" "$N1" "$counter"
+	c1=$("${STAT:-pn_stat}" "$N1" "$counter" 2>&1)
 	e1=$("echos$fam")
 	delta_is "$desc: $counter +$COUNT" "$COUNT" "$c0" "$c1"
 	delta_is "$desc: the pod gets nothing" 0 "$e0" "$e1"
@@ -116,8 +118,8 @@ delta_is "control: crafted IPv6 echoes from n2 reach p1a" "$COUNT" "$e0" "$(echo
 dropped "outer source 192.168.1.99 (not a peer)" rx_unknown_peer 4 \
 	"$ROGUE" 192.168.1.99 "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}"
 
-# 3. wrong VNI
-dropped "VNI 2 (pn0 has VNI 1)" rx_unknown_vni 4 \
+# 3. wrong VNI: no device is known, the underlay namespace counts it
+STAT=pn_under_stat dropped "VNI 2 (pn0 has VNI 1)" rx_unknown_vni 4 \
 	"$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" --vni 2
 
 # 4. spoofed inner sources
@@ -147,12 +149,12 @@ ktap_result "outer CE + inner ECT(0): delivered, marked CE" $?
 dropped "outer CE + inner not-ECT" rx_ecn 4 \
 	"$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" --outer-tos 0x03
 
-# 6. malformed
-c0=$(pn_stat "$N1" rx_bad_header 2>&1)
+# 6. malformed (a header too short: no device known yet)
+c0=$(pn_under_stat "$N1" rx_bad_header 2>&1)
 send "$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" --truncate 6
-settle "$c0" pn_stat "$N1" rx_bad_header
-delta_is "6-byte VXLAN header from n2: rx_bad_header +$COUNT" "$COUNT" \
-	"$c0" "$(pn_stat "$N1" rx_bad_header 2>&1)"
+settle "$c0" pn_under_stat "$N1" rx_bad_header
+delta_is "6-byte VXLAN header from n2: underlay rx_bad_header +$COUNT" "$COUNT" \
+	"$c0" "$(pn_under_stat "$N1" rx_bad_header 2>&1)"
 c0=$(pn_stat "$N1" rx_bad_inner 2>&1)
 send "$N2" "${PN_NODE_IP[2]}" "${PN_POD_IP4[2a]}" "${PN_POD_IP4[1a]}" --ethertype 0x0806
 settle "$c0" pn_stat "$N1" rx_bad_inner

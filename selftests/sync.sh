@@ -19,7 +19,15 @@
 #  - syncs that fail (a bad line, an invalid prefix, a duplicate, a missing
 #    via, no file; and straight to the kernel: an invalid prefix or a
 #    duplicate after 50 good routes) are refused with a message and change
-#    nothing: same routes, same peers, no event.
+#    nothing: same routes, same peers, no event;
+#  - a new peer's settings are in place before the table that reaches it:
+#    file C adds n4 with "port 4789" (and 4000 routes besides); syncs
+#    B, C, B, C... under a ping flood to n4's pod send no packet to n4's
+#    default port 8472 (a capture on n1's underlay port), while they do
+#    send to 4789;
+#  - on a device whose encap is ipip, a sync naming an IPv6 peer without an
+#    encap of its own is refused with a message and changes nothing, and
+#    is taken once a peer line gives that peer an encap.
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -30,7 +38,7 @@ PN_NODES=4
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
 MIN_SYNCS=100
-ktap_plan 39
+ktap_plan 42
 podnet_require
 topo_create_or_bail
 
@@ -456,6 +464,58 @@ kernel_sync_refused "50 good routes, then one with host bits" \
 	"${good[@]}" "10.244.9.1/24 via ${PN_NODE_IP[3]}"
 kernel_sync_refused "50 good routes, then one repeated" \
 	"${good[@]}" "10.246.7.0/24 via ${PN_NODE_IP[2]}"
+
+
+# -------------------------------------- new peers' settings come first ----
+
+{
+	cat "$B"
+	echo "10.244.4.0/24 via ${PN_NODE_IP[4]}"
+	echo "fd00:244:4::/64 via ${PN_NODE_IP[4]}"
+	echo "peer ${PN_NODE_IP[4]} port 4789 mac $(pn_vtep_mac "${PN_NODE_NS[4]}")"
+	for ((k = 0; k < 4000; k++)); do
+		echo "10.$((100 + k / 256)).$((k % 256)).0/24 via 192.168.1.$((150 + k % 10))"
+	done
+} > "$PN_TMP/C"
+do_sync "$B" > /dev/null 2>&1
+capture_start "$UL_NS" ul-n1 "$PN_TMP/c.pcap" udp and dst host "${PN_NODE_IP[4]}" ||
+	ktap_info "tcpdump on ul-n1 did not start"
+bg_run "$P1A" ping -f -q -w 120 "${PN_POD_IP4[4a]}"
+FLOOD=$BG_PID
+: > "$PN_TMP/c.bad"
+for ((i = 0; i < 12; i++)); do
+	if [ $((i % 2)) -eq 0 ]; then f=$PN_TMP/C; else f=$B; fi
+	do_sync "$f" > "$PN_TMP/c.out" 2>&1 || cat "$PN_TMP/c.out" >> "$PN_TMP/c.bad"
+done
+kill -INT "$FLOOD" 2>/dev/null
+wait "$FLOOD" 2>/dev/null
+capture_stop
+ktap_info_file "$PN_TMP/c.bad" 5
+d8472=$(tcpdump -nn -r "$PN_TMP/c.pcap" udp dst port 8472 2>/dev/null | grep -c '^[0-9]')
+d4789=$(tcpdump -nn -r "$PN_TMP/c.pcap" udp dst port 4789 2>/dev/null | grep -c '^[0-9]')
+ktap_info "12 syncs B/C under a flood to p4a: $d4789 packets to n4 port 4789, $d8472 to port 8472"
+[ ! -s "$PN_TMP/c.bad" ] && [ "$d4789" -gt 0 ] && [ "$d8472" -eq 0 ]
+ktap_result "syncs adding n4 with port 4789 under a flood: every packet to n4 goes to 4789, none to 8472" $?
+
+# ------------------------------------------ an ipip device, IPv6 peers ----
+
+pnctl "$N1" link add pn9 vni 99 port 8473 encap ipip > /dev/null 2>&1
+printf '%s\n' "10.99.1.0/24 via ${PN_NODE_IP[2]}" "10.99.2.0/24 via fd00:1::a" \
+	> "$PN_TMP/ipip6"
+out=$(pnctl "$N1" sync dev pn9 "$PN_TMP/ipip6" 2>&1)
+rc=$?
+ktap_info "ipip device: sync with an IPv6 via: exit $rc: $out"
+n=$(pnctl "$N1" -j show dev pn9 | json_get pn9 routes 2>&1)
+[ $rc -ne 0 ] && [[ $out == *"needs IPv4 peers"* ]] && [ "$n" = 0 ]
+ktap_result "ipip device: a sync naming an IPv6 peer without an encap is refused, nothing changed ($n routes)" $?
+echo "peer fd00:1::a encap gpe" >> "$PN_TMP/ipip6"
+out=$(pnctl "$N1" sync dev pn9 "$PN_TMP/ipip6" 2>&1)
+rc=$?
+mode=$(pnctl "$N1" -j peer show dev pn9 | json_get fd00:1::a mode 2>&1)
+[ $rc -eq 0 ] && [ "$mode" = gpe ]
+ktap_result "ipip device: with a peer line giving it encap gpe, the sync is taken (mode $mode; $out)" $?
+ip -n "$N1" link del pn9
+do_sync "$A" > /dev/null 2>&1
 
 # -------------------------------------------------------------- events ----
 

@@ -704,6 +704,34 @@ static void podnet_encap_test_inner_ipv6(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pe_inner(test, hdr, 40, ETH_P_IPV6));
 }
 
+
+/* The derived vtep mac (podnet.rst, "The vtep mac"). */
+static void podnet_encap_test_vtep_mac(struct kunit *test)
+{
+	static const u8 v4[4] = { 192, 168, 1, 101 };
+	static const u8 v6[16] = { 0xfd, 0, 0, 1, [15] = 1 };
+	static const u8 v6b[16] = { 0xfd, 0, 0, 1, [11] = 2, [15] = 1 };
+	static const u8 want4[ETH_ALEN] = { 2, 1, 192, 168, 1, 101 };
+	static const u8 want4v[ETH_ALEN] = { 2, 0x56, 192, 168, 1, 101 };
+	static const u8 want6[ETH_ALEN] = { 2, 1, 0xfd, 0, 0, 0 };
+	static const u8 want6b[ETH_ALEN] = { 2, 1, 0xfd, 0, 0, 2 };
+	u8 mac[ETH_ALEN];
+
+	u64_to_ether_addr(podnet_vtep_mac(AF_INET, v4, 1), mac);
+	KUNIT_EXPECT_MEMEQ(test, mac, want4, ETH_ALEN);
+	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(mac));
+	KUNIT_EXPECT_TRUE(test, is_local_ether_addr(mac));
+	/* the VNI's low byte */
+	u64_to_ether_addr(podnet_vtep_mac(AF_INET, v4, 0x123456), mac);
+	KUNIT_EXPECT_MEMEQ(test, mac, want4v, ETH_ALEN);
+	/* IPv6: fd000001 ^ 0 ^ 0 ^ 00000001, and ^ 00000002 */
+	u64_to_ether_addr(podnet_vtep_mac(AF_INET6, v6, 1), mac);
+	KUNIT_EXPECT_MEMEQ(test, mac, want6, ETH_ALEN);
+	u64_to_ether_addr(podnet_vtep_mac(AF_INET6, v6b, 1), mac);
+	KUNIT_EXPECT_MEMEQ(test, mac, want6b, ETH_ALEN);
+	KUNIT_EXPECT_TRUE(test, is_valid_ether_addr(mac));
+}
+
 static struct kunit_case podnet_encap_test_cases[] = {
 	KUNIT_CASE(podnet_encap_test_overhead),
 	KUNIT_CASE(podnet_encap_test_valid),
@@ -716,6 +744,7 @@ static struct kunit_case podnet_encap_test_cases[] = {
 	KUNIT_CASE(podnet_encap_test_eth),
 	KUNIT_CASE(podnet_encap_test_inner_ipv4),
 	KUNIT_CASE(podnet_encap_test_inner_ipv6),
+	KUNIT_CASE(podnet_encap_test_vtep_mac),
 	{}
 };
 

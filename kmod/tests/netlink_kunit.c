@@ -17,6 +17,7 @@
 #include <net/netlink.h>
 #include <uapi/linux/podnet.h>
 
+#include "peer.h"
 #include "podnet.h"
 
 /* Linux 6.13 and later want the namespace as a string. */
@@ -406,6 +407,25 @@ static void podnet_netlink_test_peer_other(struct kunit *test)
 			"ipip over IPv4 and a multicast mac");
 }
 
+
+/*
+ * A peer's last_rx in milliseconds, in 64 bits: 60 days of silence are 60
+ * days (jiffies_to_msecs() is 32 bits: it wraps after 49.7 days), and
+ * the jiffies counter wrapping between the two is no matter.
+ */
+static void podnet_netlink_test_last_rx(struct kunit *test)
+{
+	unsigned long now = jiffies;
+
+	KUNIT_EXPECT_EQ(test, podnet_jiffies_to_msecs(now, now - 5 * HZ), 5000);
+	KUNIT_EXPECT_EQ(test,
+			podnet_jiffies_to_msecs(now, now - 60UL * 86400 * HZ),
+			60ULL * 86400 * 1000);
+	KUNIT_EXPECT_EQ(test, podnet_jiffies_to_msecs(2 * HZ, -3UL * HZ),
+			5000);
+	KUNIT_EXPECT_EQ(test, podnet_jiffies_to_msecs(now, now), 0);
+}
+
 static struct kunit_case podnet_netlink_test_cases[] = {
 	KUNIT_CASE(podnet_netlink_test_addr),
 	KUNIT_CASE(podnet_netlink_test_prefix_edges),
@@ -414,6 +434,7 @@ static struct kunit_case podnet_netlink_test_cases[] = {
 	KUNIT_CASE(podnet_netlink_test_peer_encap),
 	KUNIT_CASE(podnet_netlink_test_peer_mac),
 	KUNIT_CASE(podnet_netlink_test_peer_other),
+	KUNIT_CASE(podnet_netlink_test_last_rx),
 	{}
 };
 

@@ -7,6 +7,7 @@
 
 #include <kunit/test.h>
 #include <linux/inet.h>
+#include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/prandom.h>
@@ -1627,6 +1628,162 @@ static void podnet_table_test_random(struct kunit *test)
 	/* pt_exit() checks that the memory is back. */
 }
 
+
+/*
+ * Readers during writes. The stable routes: 10.X.Y.0/24 for 2048 (X, Y),
+ * enough for an index, each to one of PT_RW_PEERS peers. Under them, the
+ * writer adds and removes /25 and /26 routes to other peers, grows the
+ * table past the index's rebuild points and back, and swaps in tables
+ * built aside, while two threads look up addresses under
+ * rcu_read_lock(). The answer for an address must be its /24's peer or
+ * the peer of a /25 or /26 that holds it (present or not at that moment):
+ * never none, never another (table_index.c's invariant: a reader sees the
+ * answer before a change or after it).
+ */
+#define PT_RW_STABLE	2048
+#define PT_RW_PEERS	8
+
+struct pt_rw {
+	struct podnet_peer *stable[PT_RW_PEERS];
+	struct podnet_peer *p25[PT_RW_PEERS];
+	struct podnet_peer *p26[PT_RW_PEERS];
+	struct podnet_table *table;
+	atomic_long_t lookups;
+	atomic_long_t wrong;
+	char first[96];		/* the first wrong answer */
+	spinlock_t lock;	/* for first */
+};
+
+/* The address 10.X.Y.Z of route @i (0..PT_RW_STABLE-1), host part @z. */
+static __be32 pt_rw_addr(unsigned int i, unsigned int z)
+{
+	return cpu_to_be32(0x0a000000U | i << 8 | z);
+}
+
+static bool pt_rw_ok(const struct pt_rw *rw, unsigned int i, unsigned int z,
+		     const struct podnet_peer *got)
+{
+	return got == rw->stable[i % PT_RW_PEERS] ||
+	       got == rw->p25[(2 * i + z / 128) % PT_RW_PEERS] ||
+	       got == rw->p26[(4 * i + z / 64) % PT_RW_PEERS];
+}
+
+static int pt_rw_reader(void *data)
+{
+	struct pt_rw *rw = data;
+	struct podnet_peer *got;
+	unsigned int i, z;
+	u32 r;
+
+	while (!kthread_should_stop()) {
+		r = get_random_u32();
+		i = r % PT_RW_STABLE;
+		z = (r >> 16) & 255;
+		rcu_read_lock();
+		got = podnet_table_lookup4(rw->table, pt_rw_addr(i, z));
+		rcu_read_unlock();
+		atomic_long_inc(&rw->lookups);
+		if (unlikely(!pt_rw_ok(rw, i, z, got)) &&
+		    atomic_long_inc_return(&rw->wrong) == 1) {
+			spin_lock(&rw->lock);
+			snprintf(rw->first, sizeof(rw->first),
+				 "10.%u.%u.%u: %s", i >> 8, i & 255, z,
+				 got ? "another peer" : "no peer");
+			spin_unlock(&rw->lock);
+		}
+		cond_resched();
+	}
+	return 0;
+}
+
+/* Insert route @i of the stable set (/24), or a /25 or /26 under it. */
+static int pt_rw_insert(struct pt_rw *rw, struct podnet_table *table,
+			unsigned int i, u8 len, unsigned int part,
+			struct mutex *lock)
+{
+	struct podnet_addr a = { .family = AF_INET };
+	struct podnet_peer *peer;
+
+	if (len == 24)
+		peer = rw->stable[i % PT_RW_PEERS];
+	else if (len == 25)
+		peer = rw->p25[(2 * i + part) % PT_RW_PEERS];
+	else
+		peer = rw->p26[(4 * i + part) % PT_RW_PEERS];
+	a.ip4 = pt_rw_addr(i, part << (32 - len));
+	return podnet_table_insert(table, &a, len, peer, 0, lock);
+}
+
+static void podnet_table_test_readers(struct kunit *test)
+{
+	struct pt_ctx *ctx = test->priv;
+	struct task_struct *readers[2];
+	struct podnet_table staged;
+	unsigned int i, round, n;
+	struct pt_rw *rw;
+	int err = 0, k;
+
+	rw = kunit_kzalloc(test, sizeof(*rw), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, rw);
+	spin_lock_init(&rw->lock);
+	for (k = 0; k < PT_RW_PEERS; k++) {
+		rw->stable[k] = pt_peer(test);
+		rw->p25[k] = pt_peer(test);
+		rw->p26[k] = pt_peer(test);
+	}
+	rw->table = &ctx->table;
+	mutex_lock(&ctx->lock);
+	for (i = 0; i < PT_RW_STABLE && !err; i++)
+		err = pt_rw_insert(rw, &ctx->table, i, 24, 0, &ctx->lock);
+	mutex_unlock(&ctx->lock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+
+	for (k = 0; k < ARRAY_SIZE(readers); k++) {
+		readers[k] = kthread_run(pt_rw_reader, rw, "pt_reader%d", k);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(readers[k]));
+	}
+
+	for (round = 0; round < 12 && !err; round++) {
+		/* up to 6144 more routes: the index grows, then shrinks */
+		n = 1024 << (round % 3);
+		mutex_lock(&ctx->lock);
+		for (i = 0; i < n && !err; i++) {
+			err = pt_rw_insert(rw, &ctx->table, i % PT_RW_STABLE,
+					   i < PT_RW_STABLE ? 25 : 26,
+					   (i / PT_RW_STABLE + round) % 2,
+					   &ctx->lock);
+			if (err == -EEXIST)
+				err = 0;
+		}
+		mutex_unlock(&ctx->lock);
+		for (k = 0; k < PT_RW_PEERS; k++) {
+			pt_remove_by_peer(test, rw->p25[k]);
+			pt_remove_by_peer(test, rw->p26[k]);
+			cond_resched();
+		}
+		if (round % 4 != 3)
+			continue;
+		/* a table built aside, published at once (SYNC) */
+		podnet_table_setup(&staged);
+		mutex_lock(&ctx->lock);
+		for (i = 0; i < PT_RW_STABLE && !err; i++)
+			err = pt_rw_insert(rw, &staged, i, 24, 0, &ctx->lock);
+		if (!err)
+			podnet_table_swap(&ctx->table, &staged, &ctx->lock);
+		podnet_table_free(&staged, &ctx->lock);
+		mutex_unlock(&ctx->lock);
+	}
+	for (k = 0; k < ARRAY_SIZE(readers); k++)
+		kthread_stop(readers[k]);
+
+	KUNIT_EXPECT_EQ(test, err, 0);
+	kunit_info(test, "%ld lookups during the writes, %ld wrong",
+		   atomic_long_read(&rw->lookups), atomic_long_read(&rw->wrong));
+	KUNIT_EXPECT_GT(test, atomic_long_read(&rw->lookups), 0);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&rw->wrong), 0,
+			    "first wrong answer: %s", rw->first);
+}
+
 static struct kunit_case podnet_table_test_cases[] = {
 	KUNIT_CASE(podnet_table_test_overlap),
 	KUNIT_CASE(podnet_table_test_overlap_reverse),
@@ -1644,6 +1801,7 @@ static struct kunit_case podnet_table_test_cases[] = {
 	KUNIT_CASE(podnet_table_test_chain),
 	KUNIT_CASE(podnet_table_test_index),
 	KUNIT_CASE_SLOW(podnet_table_test_random),
+	KUNIT_CASE_SLOW(podnet_table_test_readers),
 	{}
 };
 
