@@ -394,10 +394,15 @@ v6_setup()
 	printf '%s\n' "addr add $RT1_6/64 dev eth0 nodad" \
 		"addr add $RT3_6/64 dev ul-n3 nodad" | ip -n "$RT" -batch - || return 1
 	printf '%s\n' "addr add $IP3_6/64 dev eth0 nodad" \
-		"-6 route add default via $RT3_6" "link del pn0" |
+		"route add default via $RT3_6" "link del pn0" |
 		ip -n "$N3" -batch - || return 1
-	printf '%s\n' "-6 route add fd00:2::/64 via $RT1_6" "link del pn0" |
+	printf '%s\n' "route add fd00:2::/64 via $RT1_6" "link del pn0" |
 		ip -n "$N1" -batch - || return 1
+	# what part 2 taught the pods
+	for ns in "$P1A" "$P1B"; do
+		ip -n "$ns" route flush cache
+		ip -n "$ns" -6 route flush cache
+	done
 	topo_pn0 1 local "$IP1_6" && topo_pn0 3 local "$IP3_6" || return 1
 	topo_routes_mac 1 3 "$IP3_6" && topo_routes_mac 3 1 "$IP1_6"
 }

@@ -22,7 +22,7 @@
 #    nothing: same routes, same peers, no event;
 #  - a new peer's settings are in place before the table that reaches it:
 #    file C adds n4 with "port 4789" (and 4000 routes besides); syncs
-#    B, C, B, C... under a ping flood to n4's pod send no packet to n4's
+#    B, C, B, C... under a UDP flood to n4's pod send no packet to n4's
 #    default port 8472 (a capture on n1's underlay port), while they do
 #    send to 4789;
 #  - on a device whose encap is ipip, a sync naming an IPv6 peer without an
@@ -480,14 +480,23 @@ kernel_sync_refused "50 good routes, then one repeated" \
 do_sync "$B" > /dev/null 2>&1
 capture_start "$UL_NS" ul-n1 "$PN_TMP/c.pcap" udp and dst host "${PN_NODE_IP[4]}" ||
 	ktap_info "tcpdump on ul-n1 did not start"
-bg_run "$P1A" ping -f -q -w 120 "${PN_POD_IP4[4a]}"
+# UDP datagrams to p4a as fast as p1a sends them (ping -f gives up on
+# the unreachables it gets while n4 is not in the table)
+bg_run "$P1A" "${PN_PY[@]}" -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+end = time.time() + 120
+while time.time() < end:
+    try:
+        s.sendto(bytes(64), (sys.argv[1], 9))
+    except OSError:
+        pass' "${PN_POD_IP4[4a]}"
 FLOOD=$BG_PID
 : > "$PN_TMP/c.bad"
 for ((i = 0; i < 12; i++)); do
 	if [ $((i % 2)) -eq 0 ]; then f=$PN_TMP/C; else f=$B; fi
 	do_sync "$f" > "$PN_TMP/c.out" 2>&1 || cat "$PN_TMP/c.out" >> "$PN_TMP/c.bad"
 done
-kill -INT "$FLOOD" 2>/dev/null
+kill "$FLOOD" 2>/dev/null
 wait "$FLOOD" 2>/dev/null
 capture_stop
 ktap_info_file "$PN_TMP/c.bad" 5
