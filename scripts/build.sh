@@ -9,7 +9,9 @@
 # An out-of-tree build writes its objects next to the sources, so each kernel
 # gets its own copy of the work tree: build/KVER/src (tracked and untracked,
 # not ignored files: git ls-files -co --exclude-standard). The modules end up
-# in build/KVER/ (build/KVER/podnet.ko), the make output in build/KVER/build.log.
+# in build/KVER/ (build/KVER/podnet.ko; the selftests' NIC fixture
+# selftests/nicsim, not part of podnet, in build/KVER/podnet_nicsim.ko),
+# the make output in build/KVER/build.log.
 #
 # W=1 always; SPARSE=1 adds C=2 (sparse on every file). Any compiler or sparse
 # warning in our files, and any modpost warning, fails the build.
@@ -97,6 +99,14 @@ build_one() {
 		echo "build.sh: $kver: build failed (log: $out/build.log)" >&2
 		return 1
 	fi
+	# The selftests' NIC fixture (selftests/nicsim), not part of podnet
+	if [ -z "$variant" ] &&
+	   ! make -C "$kdir" M="$src/selftests/nicsim" "${make_args[@]}" modules \
+		>>"$out/build.log" 2>&1; then
+		cat "$out/build.log" >&2
+		echo "build.sh: $kver: selftests/nicsim failed (log: $out/build.log)" >&2
+		return 1
+	fi
 	warnings=$(our_warnings "$out/build.log" "$src")
 	if [ -n "$warnings" ]; then
 		cat "$out/build.log" >&2
@@ -112,6 +122,7 @@ build_one() {
 		mods+=("$src/${m#"$src"/}")
 	done <"$src/modules.order"
 	[ ${#mods[@]} -gt 0 ] || { echo "build.sh: $kver: no module built" >&2; return 1; }
+	[ -n "$variant" ] || mods+=("$src/selftests/nicsim/podnet_nicsim")
 	for m in "${mods[@]}"; do
 		# Atomically: a VM may be loading the previous one.
 		cp "$m.ko" "$out/.new.ko"

@@ -21,7 +21,9 @@
 # guest that might be booting it); <cache>/debug-kernel/current is a
 # symlink to it. KEY/podnet.syms, next to it, lists the functions of
 # podnet's objects (scripts/vm.sh gives them to the kmemleak check). Build
-# output goes to KEY/build.log.
+# output goes to KEY/build.log. The selftests' NIC fixture
+# (selftests/nicsim) is built against it into build/KRELEASE/ of the work
+# tree.
 #
 # After the build, the same configuration with CONFIG_PODNET=m and
 # CONFIG_PODNET_KUNIT_TEST=m builds podnet.ko and podnet_kunit.ko in tree
@@ -201,6 +203,23 @@ m_check() {
 		"$(echo "$undef" | wc -w) kernel symbols, all exported ($((SECONDS - t0)) s)"
 }
 
+# nicsim BUILD: the selftests' NIC fixture (selftests/nicsim, not part of
+# podnet) built out of tree against the kernel in BUILD, into the work
+# tree's build/KRELEASE/podnet_nicsim.ko, where device.sh finds it
+nicsim() {
+	local b=$1 src=$1.nicsim out rel
+
+	rel=$(cat "$b/include/config/kernel.release")
+	out=$here/../build/$rel
+	rm -rf "$src"
+	mkdir -p "$src" "$out"
+	cp "$here/../selftests/nicsim/Kbuild" "$here/../selftests/nicsim/podnet_nicsim.c" "$src/"
+	kmake_or_die "$b" "$b/build.log" M="$src" modules
+	cp "$src/podnet_nicsim.ko" "$out/.nicsim.new"
+	mv -f "$out/.nicsim.new" "$out/podnet_nicsim.ko"
+	say "selftests fixture: ${out#"$here/../"}/podnet_nicsim.ko"
+}
+
 main() {
 	local version key build log hash t0 kind syncargs prev objs
 
@@ -287,6 +306,7 @@ main() {
 	cat "$build/include/config/kernel.release" >"$build/podnet.release"
 
 	[ "$mcheck" = 0 ] || m_check "$build.modcheck"
+	nicsim "$build"
 
 	cp "$build/arch/x86/boot/bzImage" "$build/.bzImage.new"
 	mv -f "$build/.bzImage.new" "$build/bzImage"

@@ -10,7 +10,8 @@
 #
 # Groups (default: all of them; --skip leaves one out):
 #   - checkpatch: checkpatch.pl --strict --no-tree -f with NIPA's ignore list
-#     and --max-line-length=80 on kmod/*.[ch], kmod/tests/*.c and
+#     and --max-line-length=80 on kmod/*.[ch], kmod/tests/*.c,
+#     selftests/nicsim/*.c (a test fixture module) and
 #     uapi/linux/podnet.h: no error, warning or check. One exception: the
 #     82-column SPDX line of the dual-licensed uapi header. Then codespell
 #     with checkpatch's dictionary (what --codespell would report, faster),
@@ -124,6 +125,7 @@ for f in "${files[@]}"; do
 	kmod/*.[ch]|uapi/linux/podnet.h)
 		# kmod/ and kmod/tests/ (a case pattern's * matches "/" too)
 		case "$f" in kmod/*/*/*|kmod/*/*.h) ;; *) c_files+=("$f") ;; esac ;;
+	selftests/nicsim/*.c) c_files+=("$f") ;;	# a test fixture module
 	esac
 	case "$f" in
 	*.sh) shell_files+=("$f") ;;

@@ -21,6 +21,14 @@
 #     its own, and taken once it has one.
 #  7. The memory of routes and peers is charged to the memory cgroup of
 #     the process that adds them.
+#  9. NICs that parse UDP tunnels are told podnet's ports (udp_tunnel_nic):
+#     podnet_nicsim, a test device that logs what it is told (selftests/
+#     nicsim), made in n1 gets every podnet port of n1 replayed as VXLAN;
+#     a device added later with encap gpe announces its port as VXLAN-GPE,
+#     and takes it back when deleted.
+#  8. A change whose new MTU the stack refuses (pn6 is a team port: team
+#     forbids its ports MTU changes) is refused whole: the encap that
+#     would have changed the MTU stays as it was.
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -29,7 +37,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 34
+ktap_plan 42
 podnet_require
 pn_tmpdir
 PN_NODES=2
@@ -109,8 +117,9 @@ print(*struct.unpack('!4I', socket.inet_pton(socket.AF_INET6, sys.argv[1])))" "$
 }
 
 m=$(pn_vtep_mac "$N1" 2>&1)
-[ "$m" = "$(mac_of "$IP1" 1)" ]
-ktap_result "pn0 (local $IP1, vni 1): vtep mac $m, derived ($(mac_of "$IP1" 1))" $?
+want=$(mac_of "$IP1" 1)
+[ "$m" = "$want" ]
+ktap_result "pn0 (local $IP1, vni 1): vtep mac $m, derived ($want)" $?
 pnctl "$N1" link add pn1 vni 300 port 4800 local "$IP1_6" > /dev/null 2>&1
 m1=$(pn_vtep_mac "$N1" pn1 2>&1)
 ip -n "$N1" link del pn1
@@ -242,5 +251,63 @@ else
 	ktap_fail "4000 routes and 50 peers added from a memory cgroup are charged to it"
 fi
 attr_is "pn5 holds the 4000 routes" routes 4000 pn5
+
+# ------------------------------------------- 8. an MTU the stack refuses
+
+# "type team" loads the team module where it is one
+if ip -n "$N1" link add team0 type team > "$PN_TMP/team.log" 2>&1; then
+	pnctl "$N1" link add pn6 vni 306 port 4806 > /dev/null 2>&1
+	ip -n "$N1" link set pn6 master team0 > "$PN_TMP/team.log" 2>&1
+	ktap_result "pn6 (mtu 1450) is a port of team0" $?
+	ktap_info_file "$PN_TMP/team.log" 3
+	refused_msg "link set pn6 encap gpe (mtu 1450 -> 1464, which team refuses) refused" \
+		'MTU' pnctl "$N1" link set pn6 encap gpe
+	attr_is "pn6 keeps encap vxlan" encap vxlan pn6
+	m=$(link_mtu "$N1" pn6 2>&1)
+	[ "$m" = 1450 ]
+	ktap_result "pn6 keeps mtu 1450 ($m)" $?
+else
+	ktap_info_file "$PN_TMP/team.log" 3
+	ktap_fail "pn6 (mtu 1450) is a port of team0 (no team module)"
+	ktap_fail "link set pn6 encap gpe refused (no team module)"
+	ktap_fail "pn6 keeps encap vxlan (no team module)"
+	ktap_fail "pn6 keeps mtu 1450 (no team module)"
+fi
+
+
+# ----------------------------------------------------- 9. NIC port offload
+
+# nic_said REGEX: a line of the kernel log after the mark matches REGEX
+nic_said()
+{
+	dmesg | sed -n "/device.sh nicsim $$/,\$p" | grep -qE "$1"
+}
+ko=$PN_TOP/build/$PN_KREL/podnet_nicsim.ko
+if [ -d /sys/module/podnet_nicsim ] || insmod "$ko" > "$PN_TMP/nicsim.log" 2>&1; then
+	echo "device.sh nicsim $$" > /dev/kmsg
+	ip -n "$N1" link add nic0 type podnet_nicsim
+	wait_for 10 nic_said 'nic0: podnet_nicsim: add port 8472 vxlan'
+	ktap_result "a NIC made in n1 is told pn0's port 8472 as VXLAN" $?
+	ok=0
+	for p in 4803 4804 4805 4806; do
+		nic_said "nic0: podnet_nicsim: add port $p vxlan" || ok=1
+	done
+	ktap_result "... and the ports of n1's other podnet devices (4803 to 4806)" $ok
+	pnctl "$N1" link add pn8 vni 308 port 4808 encap gpe > /dev/null 2>&1
+	wait_for 10 nic_said 'nic0: podnet_nicsim: add port 4808 vxlan-gpe ipv4'
+	ktap_result "a device on port 4808 with encap gpe: the NIC is told 4808 as VXLAN-GPE" $?
+	ip -n "$N1" link del pn8
+	wait_for 10 nic_said 'nic0: podnet_nicsim: del port 4808 vxlan-gpe ipv4'
+	ktap_result "pn8 deleted: the NIC is told to forget 4808" $?
+	dmesg | sed -n "/device.sh nicsim $$/,\$p" | grep podnet_nicsim > "$PN_TMP/nic.txt"
+	ktap_info_file "$PN_TMP/nic.txt" 12
+	ip -n "$N1" link del nic0
+	rmmod podnet_nicsim 2> /dev/null
+else
+	ktap_info_file "$PN_TMP/nicsim.log" 3
+	for d in "a NIC is told pn0's port (IPv4)" "... (IPv6)" "gpe port" "port taken back"; do
+		ktap_fail "NIC port offload: $d (no podnet_nicsim: $ko)"
+	done
+fi
 
 ktap_finish

@@ -21,7 +21,7 @@
 #    duplicate after 50 good routes) are refused with a message and change
 #    nothing: same routes, same peers, no event;
 #  - a new peer's settings are in place before the table that reaches it:
-#    file C adds n4 with "port 4789" (and 4000 routes besides); syncs
+#    file C adds n4 with "port 4789" (its peer line after 3000 others); syncs
 #    B, C, B, C... under a UDP flood to n4's pod send no packet to n4's
 #    default port 8472 (a capture on n1's underlay port), while they do
 #    send to 4789;
@@ -468,28 +468,23 @@ kernel_sync_refused "50 good routes, then one repeated" \
 
 # -------------------------------------- new peers' settings come first ----
 
+# C: B, then 3000 peer lines (peers without routes, to make the sync do
+# what it does to each peer line before it gets to n4's), then n4's routes
+# and last its peer line with port 4789
 {
 	cat "$B"
+	for ((k = 0; k < 3000; k++)); do
+		echo "peer 10.$((200 + k / 256 / 256)).$((k / 256 % 256)).$((k % 256)) port 4790"
+	done
 	echo "10.244.4.0/24 via ${PN_NODE_IP[4]}"
 	echo "fd00:244:4::/64 via ${PN_NODE_IP[4]}"
 	echo "peer ${PN_NODE_IP[4]} port 4789 mac $(pn_vtep_mac "${PN_NODE_NS[4]}")"
-	for ((k = 0; k < 4000; k++)); do
-		echo "10.$((100 + k / 256)).$((k % 256)).0/24 via 192.168.1.$((150 + k % 10))"
-	done
 } > "$PN_TMP/C"
 do_sync "$B" > /dev/null 2>&1
 capture_start "$UL_NS" ul-n1 "$PN_TMP/c.pcap" udp and dst host "${PN_NODE_IP[4]}" ||
 	ktap_info "tcpdump on ul-n1 did not start"
-# UDP datagrams to p4a as fast as p1a sends them (ping -f gives up on
-# the unreachables it gets while n4 is not in the table)
-bg_run "$P1A" "${PN_PY[@]}" -c 'import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-end = time.time() + 120
-while time.time() < end:
-    try:
-        s.sendto(bytes(64), (sys.argv[1], 9))
-    except OSError:
-        pass' "${PN_POD_IP4[4a]}"
+# 32-byte UDP datagrams to p4a as fast as p1a sends them
+bg_run "$P1A" socat -u -b 32 /dev/zero "UDP-SENDTO:${PN_POD_IP4[4a]}:9"
 FLOOD=$BG_PID
 : > "$PN_TMP/c.bad"
 for ((i = 0; i < 12; i++)); do
