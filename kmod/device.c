@@ -441,7 +441,7 @@ static int podnet_changelink(struct net_device *dev, struct nlattr *tb[],
 	struct podnet_dev *pn = netdev_priv(dev);
 	struct podnet_sock *old = rtnl_dereference(pn->sock), *ps = old;
 	struct podnet_cfg cfg = pn->cfg;
-	bool underlay;
+	bool underlay, mac_given;
 	int err;
 
 	err = podnet_parse_cfg(pn->net, data, &cfg, extack);
@@ -454,9 +454,8 @@ static int podnet_changelink(struct net_device *dev, struct nlattr *tb[],
 			       "Set the device down to change its port, local address or underlay device");
 		return -EBUSY;
 	}
-	if (data && data[IFLA_PODNET_VTEP_MAC])
-		pn->mac_given = true;
-	else if (!pn->mac_given && (cfg.vni != pn->cfg.vni || underlay))
+	mac_given = pn->mac_given || (data && data[IFLA_PODNET_VTEP_MAC]);
+	if (!mac_given && (cfg.vni != pn->cfg.vni || underlay))
 		podnet_default_mac(&cfg);
 
 	/* A new port is taken first: every later step can be undone. */
@@ -492,6 +491,7 @@ static int podnet_changelink(struct net_device *dev, struct nlattr *tb[],
 	WRITE_ONCE(pn->cfg.encap, cfg.encap);
 	pn->cfg.max_peers = cfg.max_peers;
 	pn->cfg.max_routes = cfg.max_routes;
+	pn->mac_given = mac_given;
 	if (underlay) {
 		pn->cfg.port = cfg.port;
 		pn->cfg.link = cfg.link;
