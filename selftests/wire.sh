@@ -10,8 +10,8 @@
 #    copied by default (tos 0);
 #  - after "podnetctl link set pn0 ttl 9 tos inherit": TTL 9 and the inner
 #    DS field copied (IPv4 and IPv6);
-#  - DF clear means a full-size pod packet crosses an underlay whose MTU is
-#    smaller than pn0's + 50 (the outer packet is fragmented).
+#  - the underlay's MTU cut to 1400: pn0's automatic MTU follows (1350) and
+#    pod packets of that size cross.
 
 # Test helpers are called through ktap_check, which shellcheck cannot see.
 # shellcheck disable=SC2317
@@ -20,7 +20,7 @@ set -u
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "$(readlink -f "$0")")/lib.sh"
 
-ktap_plan 12
+ktap_plan 13
 podnet_require
 topo_create_or_bail
 
@@ -119,12 +119,14 @@ t=$(tos_of "$PN_TMP/inherit" "${PN_POD_IP6[1a]}" "${PN_POD_IP6[2a]}")
 [ "$t" = "0x28 " ]
 ktap_result "tos inherit: inner traffic class copied (IPv6 inner; outer tos: $t)" $?
 
-# 4. DF clear: with the underlay MTU of n1 and n2 cut to 1400 (pn0 keeps
-# 1450), a full-size pod packet still crosses, its outer packet fragmented
+# 4. The underlay MTU of n1 and n2 cut to 1400: pn0's automatic MTU
+# follows it (1350), and pod packets of that size cross
 ip -n "$N1" link set eth0 mtu 1400
 ip -n "${PN_NODE_NS[2]}" link set eth0 mtu 1400
-ktap_info "pn0 mtu on n1 after eth0 went to 1400: $(link_mtu "$N1" pn0 2>&1)"
-ktap_check "1450-byte DF pod packets cross a 1400-byte underlay (outer fragmented)" \
-	ns_run "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1422 "${PN_POD_IP4[2a]}"
+m=$(link_mtu "$N1" pn0 2>&1)
+[ "$m" = 1350 ]
+ktap_result "n1's eth0 at 1400: pn0's automatic MTU follows, 1350 ($m)" $?
+ktap_check "1350-byte DF pod packets cross the 1400-byte underlay" \
+	ns_run "$P1A" ping -n -q -c 2 -W 3 -M "do" -s 1322 "${PN_POD_IP4[2a]}"
 
 ktap_finish
