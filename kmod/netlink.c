@@ -218,6 +218,7 @@ static int podnet_nl_put_dev(struct sk_buff *skb, struct podnet_dev *pn)
 	struct nlattr *nest;
 	u8 mac[ETH_ALEN];
 
+	ASSERT_RTNL();
 	lockdep_assert_held(&pn->lock);
 
 	podnet_drops_sum(pn->drops, drops);
@@ -437,11 +438,14 @@ static int podnet_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	obj.pn = podnet_nl_dev(genl_info_net(info), info->attrs, info->extack);
 	if (IS_ERR(obj.pn))
 		return PTR_ERR(obj.pn);
+	/* RTNL for the device's name, the lock for its settings */
+	rtnl_lock();
 	err = podnet_nl_lock(obj.pn, info->extack);
 	if (!err) {
 		err = podnet_nl_reply(info, PODNET_CMD_DEV_GET, &obj);
 		mutex_unlock(&obj.pn->lock);
 	}
+	rtnl_unlock();
 	podnet_nl_put_dev_ref(obj.pn);
 	return err;
 }
