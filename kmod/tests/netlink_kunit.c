@@ -421,6 +421,9 @@ static void podnet_netlink_test_last_rx(struct kunit *test)
 	KUNIT_EXPECT_EQ(test,
 			podnet_jiffies_to_msecs(now, now - 60UL * 86400 * HZ),
 			60ULL * 86400 * 1000);
+	/* what the 32-bit conversion made of it: 10 days, 22 hours */
+	KUNIT_EXPECT_NE(test, (u64)jiffies_to_msecs(60UL * 86400 * HZ),
+			60ULL * 86400 * 1000);
 	KUNIT_EXPECT_EQ(test, podnet_jiffies_to_msecs(2 * HZ, -3UL * HZ),
 			5000);
 	KUNIT_EXPECT_EQ(test, podnet_jiffies_to_msecs(now, now), 0);
