@@ -841,7 +841,7 @@ static void test_sync_encode(void)
 		W(1, PODNET_A_PEER_ADDR, "\xc0\xa8\x01\x67"),
 	};
 	const size_t nwant = sizeof(want) / sizeof(want[0]);
-	struct pn_ctx c = { .family = { .id = 0x1d } };
+	struct pn_nl c = { .family = { .id = 0x1d } };
 	struct flat got[32];
 	const struct genlmsghdr *g;
 	struct nlmsghdr *nlh;
@@ -1099,7 +1099,7 @@ static void route_nest_line(const struct nlattr *nest, char *line, size_t size)
 
 static void test_sync_big(void)
 {
-	struct pn_ctx c = { .family = { .id = 0x1d } };
+	struct pn_nl c = { .family = { .id = 0x1d } };
 	unsigned int i, nroute = 0, other = 0, max = 0;
 	const struct nlattr *a, *last = NULL;
 	double t_parse, t_encode;
