@@ -74,12 +74,8 @@ static int route_key_cmp(const void *a, const void *b)
 
 static int peer_key_cmp(const void *a, const void *b)
 {
-	const struct pn_addr *x = &((const struct pn_sync_peer *)a)->p.addr;
-	const struct pn_addr *y = &((const struct pn_sync_peer *)b)->p.addr;
-
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return memcmp(x->bytes, y->bytes, x->len);
+	return pn_addr_cmp(&((const struct pn_sync_peer *)a)->p.addr,
+			   &((const struct pn_sync_peer *)b)->p.addr);
 }
 
 static unsigned int line_of(const void *elem)
