@@ -34,21 +34,25 @@ declare -A PD_POD_IP4=() PD_POD_IP6=()
 
 # pd_certs: a CA, the members' certificate (server and client use, as
 # the gateway calls its own member with it), client certificates for
-# podnetd (CN podnetd-client, no etcd user) and for etcdctl (CN root),
-# and a client certificate of another CA, in $PN_TMP/pki
+# podnetd and for etcdctl (CN root: etcd's user for it), and a client
+# certificate of another CA, in $PN_TMP/pki. podnetd's has no Common
+# Name: with authentication on, etcd's gateway refuses a client
+# certificate that has one ("CommonName of client sending a request
+# against gateway will be ignored"); podnetd's user comes from its
+# password instead.
 pd_certs()
 {
-	local d=$PN_TMP/pki ec=(-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes)
+	local d=$PN_TMP/pki
 
 	mkdir -p "$d" || return 1
 	pd_cert_ca "$d/ca" podnet-test-ca &&
 	pd_cert_ca "$d/rogue-ca" rogue-ca &&
-	pd_cert "$d/ca" "$d/member" etcd-member \
+	pd_cert "$d/ca" "$d/member" /CN=etcd-member \
 		"subjectAltName=IP:${PD_ETCD_IP[1]},IP:${PD_ETCD_IP[2]},IP:${PD_ETCD_IP[3]},IP:127.0.0.1
 extendedKeyUsage=serverAuth,clientAuth" &&
-	pd_cert "$d/ca" "$d/client" podnetd-client "extendedKeyUsage=clientAuth" &&
-	pd_cert "$d/ca" "$d/root" root "extendedKeyUsage=clientAuth" &&
-	pd_cert "$d/rogue-ca" "$d/rogue" podnetd-client "extendedKeyUsage=clientAuth"
+	pd_cert "$d/ca" "$d/client" /O=podnet "extendedKeyUsage=clientAuth" &&
+	pd_cert "$d/ca" "$d/root" /CN=root "extendedKeyUsage=clientAuth" &&
+	pd_cert "$d/rogue-ca" "$d/rogue" /O=podnet "extendedKeyUsage=clientAuth"
 }
 
 # pd_cert_ca BASE CN: BASE.pem and BASE.key
@@ -59,11 +63,11 @@ pd_cert_ca()
 		2> /dev/null
 }
 
-# pd_cert CA BASE CN EXTENSIONS: BASE.pem and BASE.key signed by CA
+# pd_cert CA BASE SUBJECT EXTENSIONS: BASE.pem and BASE.key signed by CA
 pd_cert()
 {
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-		-keyout "$2.key" -subj "/CN=$3" 2> /dev/null |
+		-keyout "$2.key" -subj "$3" 2> /dev/null |
 		openssl x509 -req -CA "$1.pem" -CAkey "$1.key" -CAcreateserial \
 			-out "$2.pem" -days 2 -extfile <(printf '%s\n' "$4") \
 			2> /dev/null

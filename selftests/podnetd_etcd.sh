@@ -136,7 +136,7 @@ for n in 1 2 3; do
 done
 pd_pod 4 "$PN_TMP/n4/cni/10-flannel.conflist" 2>> "$PN_TMP/pods.log" || rc=1
 [ $rc -eq 0 ] || ktap_info_file "$PN_TMP/pods.log"
-ktap_result "pods made by the CNI reference plugins on n1-n4 (${PD_POD_IP4[*]})" $rc
+ktap_result "pods made by the CNI reference plugins on n1-n4 (${PD_POD_IP4[1]} ${PD_POD_IP4[2]} ${PD_POD_IP4[3]} ${PD_POD_IP4[4]})" $rc
 
 # mesh FAMILY: every pod pings every other pod
 mesh()

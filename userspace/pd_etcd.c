@@ -348,6 +348,9 @@ static int answer_error(struct pd_etcd *e, unsigned int idx, long status,
 		 msg ? json_object_get_string(msg) :
 		 text ? text : ans->len ? ans->p : "(no message)");
 	free(text);
+	if (strstr(e->err, "CommonName of client"))
+		snprintf(e->err + strlen(e->err), sizeof(e->err) - strlen(e->err),
+			 " (with authentication on, etcd's gateway takes only client certificates without a Common Name)");
 	if (!o)
 		code = -1;
 	json_object_put(o);
@@ -539,6 +542,28 @@ int pd_etcd_put_if(struct pd_etcd *e, const char *key, const char *value,
 	*revision = get_i64(pd_json_member(ans, "header"), "revision");
 	json_object_put(ans);
 	return 0;
+}
+
+int pd_etcd_delete_if(struct pd_etcd *e, const char *key, int64_t mod_revision,
+		      bool *done)
+{
+	char *k = b64_str(key), *body = NULL;
+	struct json_object *ans;
+	int ret = -1;
+
+	if (k && asprintf(&body,
+			  "{\"compare\":[{\"key\":\"%s\",\"target\":\"MOD\",\"result\":\"EQUAL\","
+			  "\"mod_revision\":\"%lld\"}],\"success\":[{\"request_delete_range\":"
+			  "{\"key\":\"%s\"}}]}", k, (long long)mod_revision, k) > 0 &&
+	    request(e, PD_OP_TXN, "/v3/kv/txn", body, &ans) == 0) {
+		*done = pd_json_member(ans, "succeeded") &&
+			json_object_get_boolean(pd_json_member(ans, "succeeded"));
+		json_object_put(ans);
+		ret = 0;
+	}
+	free(k);
+	free(body);
+	return ret;
 }
 
 int pd_etcd_grant(struct pd_etcd *e, int64_t ttl, int64_t *id)

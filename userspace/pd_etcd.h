@@ -91,6 +91,9 @@ int pd_etcd_range(struct pd_etcd *e, const char *key, const char *range_end,
 int pd_etcd_put_if(struct pd_etcd *e, const char *key, const char *value,
 		   int64_t lease, int64_t mod_revision, bool *done,
 		   int64_t *revision);
+/* Delete @key if its mod_revision is @mod_revision. Return: 0 or -1. */
+int pd_etcd_delete_if(struct pd_etcd *e, const char *key, int64_t mod_revision,
+		      bool *done);
 int pd_etcd_grant(struct pd_etcd *e, int64_t ttl, int64_t *id);
 int pd_etcd_revoke(struct pd_etcd *e, int64_t id);
 

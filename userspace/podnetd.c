@@ -550,6 +550,22 @@ static int alloc_subnet(const struct pd *d, bool v6, struct pn_prefix *out)
 
 /* ------------------------------------------------------------- list ---- */
 
+/*
+ * The IPv6 subnet of the same index as @l's IPv4 one, if it is in range
+ * and free: two nodes that race for one IPv4 subnet then race for one key,
+ * and etcd's transaction lets one of them have it.
+ */
+static bool same_index6(const struct pd *d, struct pd_lease *l)
+{
+	uint64_t idx;
+
+	if (!pd_subnet_index(&d->nc.network, d->nc.subnet_len, &l->subnet, &idx) ||
+	    idx < d->nc.min6 || idx > d->nc.max6)
+		return false;
+	pd_subnet_nth(&d->nc.network6, d->nc.subnet_len6, idx, &l->subnet6);
+	return subnet_free(d, &l->subnet6, true);
+}
+
 static int by_subnet4(const void *a, const void *b)
 {
 	const struct entry *x = *(struct entry *const *)a;
@@ -685,7 +701,8 @@ static int choose_subnet(struct pd *d, struct entry **mine)
 	}
 	memset(&l, 0, sizeof(l));
 	if (alloc_subnet(d, false, &l.subnet) ||
-	    (d->nc.enable_ipv6 && alloc_subnet(d, true, &l.subnet6))) {
+	    (d->nc.enable_ipv6 && !same_index6(d, &l) &&
+	     alloc_subnet(d, true, &l.subnet6))) {
 		pd_err("no free subnet left in the network");
 		return -1;
 	}
@@ -1095,6 +1112,47 @@ static int read_config(struct pd *d)
 }
 
 /*
+ * Did an older lease take one of our subnets before ours was put (two
+ * nodes choosing at once, with different keys)? Then ours is deleted and
+ * its etcd lease revoked. Return: true when ours was given up.
+ */
+static bool lost_race(struct pd *d)
+{
+	struct entry *own;
+	struct pd_lease k;
+	char *key;
+	bool done = false;
+	size_t i;
+
+	if (list_leases(d))
+		return false;	/* the watch will tell */
+	own = map_find(d, d->own_key);
+	if (!own)
+		return false;
+	for (i = 0; i < d->nmap; i++) {
+		struct entry *e = &d->map[i];
+
+		if (e == own || !pd_lease_key_parse(e->key, &k) ||
+		    !older(e, own) ||
+		    !(same_prefix(&k.subnet, &d->self.subnet) ||
+		      (k.has_subnet6 && d->self.has_subnet6 &&
+		       same_prefix(&k.subnet6, &d->self.subnet6))))
+			continue;
+		pd_warn("lease %s: %s was there first: giving ours up", d->own_key,
+			e->key);
+		key = full_key(d, d->own_key);
+		if (key && pd_etcd_delete_if(&d->etcd, key, own->mod_revision,
+					     &done))
+			pd_warn("etcd: delete %s: %s", key, d->etcd.err);
+		free(key);
+		pd_etcd_revoke(&d->etcd, d->own_lease);
+		d->own_lease = 0;
+		return true;
+	}
+	return false;
+}
+
+/*
  * List, choose the subnet, create or adopt pn0, publish the lease (up to
  * ACQUIRE_TRIES races), load the table. Retried with backoff until it
  * works or a signal stops it. Return: 0 or -1 (stop).
@@ -1130,8 +1188,10 @@ static int acquire(struct pd *d)
 		if (make_value(d))
 			return -1;
 		r = publish(d, mod, old);
-		if (r == 1)
+		if (r == 1 && !lost_race(d))
 			break;
+		if (r == 1)
+			r = 0;	/* ours is given up: choose again */
 		if (r == 0 && ++tries < ACQUIRE_TRIES) {
 			pd_info("lease %s changed meanwhile: again", d->own_key);
 			continue;
