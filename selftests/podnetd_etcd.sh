@@ -170,18 +170,31 @@ table_ok()
 	got=$(pnctl "${PN_NODE_NS[$n]}" route show dev pn0 | awk '{ print $1, $2, $3 }' | sort)
 	[ "$got" = "$want" ] || { echo "n$n routes:"; echo "$got"; echo "want:"; echo "$want"; return 1; }
 	peers=$(pnctl "${PN_NODE_NS[$n]}" -j peer show dev pn0)
-	[ "$(json_get "${PN_NODE_IP[4]}" mac <<< "$peers")" = "$MAC4" ] &&
-	[ "$(json_get "${PN_NODE_IP6[4]}" mac <<< "$peers")" = "$MAC46" ] || {
-		echo "n$n peers: $peers"; return 1; }
+	if [ "$(json_get "${PN_NODE_IP[4]}" mac <<< "$peers")" != "$MAC4" ] ||
+	   [ "$(json_get "${PN_NODE_IP6[4]}" mac <<< "$peers")" != "$MAC46" ]; then
+		echo "n$n peers: $peers"
+		return 1
+	fi
 }
 ktap_check "pn0 of n1, n2, n3: exactly the other nodes' routes, the flannel node's two vtep macs" \
 	eval 'table_ok 1 && table_ok 2 && table_ok 3'
 
 # ------------------------------------------------- join and leave ----
 
+# routes_on PREFIX: n1, n2 and n3 route PREFIX; routes_off: none does
+routes_on()
+{
+	pd_has_route 1 "$1" && pd_has_route 2 "$1" && pd_has_route 3 "$1"
+}
+
+routes_off()
+{
+	pd_no_route 1 "$1" && pd_no_route 2 "$1" && pd_no_route 3 "$1"
+}
+
 pd_start 5
 if wait_for 90 pd_healthz 5 && s5=$(pd_subnet4 5) && [ -n "$s5" ] &&
-   wait_for 30 eval 'pd_has_route 1 "$s5" && pd_has_route 2 "$s5" && pd_has_route 3 "$s5"'; then
+   wait_for 30 routes_on "$s5"; then
 	ktap_ok "a node that joins (n5, $s5) appears on n1, n2, n3"
 else
 	podnetd_log 5
@@ -190,7 +203,7 @@ fi
 key5=$(pd_key 5)
 kill -TERM "${PD_PID[5]}" && wait "${PD_PID[5]}"
 ectl del "$PD_PREFIX/subnets/$key5" > /dev/null
-if wait_for 30 eval 'pd_no_route 1 "$s5" && pd_no_route 2 "$s5" && pd_no_route 3 "$s5"' &&
+if wait_for 30 routes_off "$s5" &&
    ! pnctl "${PN_NODE_NS[1]}" peer show dev pn0 | grep -q "^${PN_NODE_IP[5]} "; then
 	ktap_ok "a node that leaves (lease deleted) disappears from n1, n2, n3 (route and peer)"
 else
@@ -201,9 +214,9 @@ fi
 id=$(ectl lease grant 3 | awk '{ print $2 }')
 ectl put --lease="$id" "$PD_PREFIX/subnets/10.244.210.0-24&fd00:244:0:d2::-64" \
 	'{"PublicIP":"192.168.1.9","PublicIPv6":"fd00:1::9","BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"0e:00:00:00:00:09"},"BackendV6Data":{"VNI":1,"VtepMAC":"0e:00:00:00:00:09"}}' > /dev/null
-wait_for 20 eval 'pd_has_route 1 10.244.210.0/24 && pd_has_route 3 fd00:244:0:d2::/64'
+wait_for 20 routes_on fd00:244:0:d2::/64
 appeared=$?
-wait_for 30 eval 'pd_no_route 1 10.244.210.0/24 && pd_no_route 2 10.244.210.0/24 && pd_no_route 3 fd00:244:0:d2::/64'
+wait_for 30 routes_off 10.244.210.0/24 && routes_off fd00:244:0:d2::/64
 ktap_result "a lease that expires appears, then disappears from n1, n2, n3 (appeared: rc $appeared)" $(($? | appeared))
 
 # ----------------------------------------------------- bad leases ----
@@ -228,11 +241,18 @@ skips_ok()
 	[ "$(pd_metric 1 podnetd_leases_skipped 'reason="backend"')" = 2 ] &&
 	[ "$(pd_metric 1 podnetd_leases_skipped 'reason="own_subnet"')" = 1 ]
 }
-if wait_for 30 skips_ok && [ "$(pnctl "$N1" route show dev pn0 | sort)" = "$routes_before" ] &&
-   pd_healthz 1 && ping_ok "${PN_POD_NS[2a]}" "${PD_POD_IP6[1]}"; then
+wait_for 30 skips_ok
+rc=$?
+routes_after=$(pnctl "$N1" route show dev pn0 | sort)
+[ "$routes_after" = "$routes_before" ] || { rc=1; ktap_info "n1's routes before:" "$routes_before" "after:" "$routes_after"; }
+pd_healthz 1 || { rc=1; ktap_info "n1: /healthz is not 200"; }
+ping_ok "${PN_POD_NS[2a]}" "${PD_POD_IP6[1]}" || { rc=1; ktap_info "p2 -> p1 over IPv6: no reply"; }
+if [ $rc -eq 0 ]; then
 	ktap_ok "bad leases skipped and counted by reason on n1 (key, json, outside x2, backend x2, own_subnet), its routes unchanged"
 else
-	ktap_info "$(ns_run "$N1" curl -s "http://127.0.0.1:$PD_HEALTH_PORT/metrics" | grep skipped)"
+	ktap_info "$(ns_run "$N1" curl -s "http://127.0.0.1:$PD_HEALTH_PORT/metrics" | grep 'skipped{')"
+	ktap_info "n2's routes: $(pnctl "${PN_NODE_NS[2]}" route show dev pn0)"
+	podnetd_log 1
 	ktap_fail "bad leases skipped and counted by reason on n1"
 fi
 for k in not-a-subnet 10.244.250.0-24 10.99.1.0-24 "${sub1%.0/24}.128-25" 10.244.251.0-24 \
@@ -243,8 +263,15 @@ done
 # ---------------------------------------- its own lease taken away ----
 
 key1=$(pd_key 1)
+value1=$(lease_of 1)
 ectl del "$PD_PREFIX/subnets/$key1" > /dev/null
-if wait_for 30 eval '[ "$(lease_of 1)" = "$(ectl get --print-value-only "$PD_PREFIX/subnets/$key1")" ] && [ -n "$(lease_of 1)" ]' &&
+
+# lease_back: n1's lease is there again, the same
+lease_back()
+{
+	[ "$(ectl get --print-value-only "$PD_PREFIX/subnets/$key1")" = "$value1" ]
+}
+if [ -n "$value1" ] && wait_for 30 lease_back &&
    [ "$(pd_key 1)" = "$key1" ] && wait_for 20 ping_ok "${PN_POD_NS[3a]}" "${PD_POD_IP4[1]}"; then
 	ktap_ok "its own lease deleted: n1 takes the same subnet back ($key1)"
 else
@@ -276,9 +303,9 @@ follows()
 {
 	ectl put "$PD_PREFIX/subnets/10.244.$1.0-24&fd00:244:0:$1::-64" \
 		"{\"PublicIP\":\"192.168.1.9\",\"PublicIPv6\":\"fd00:1::9\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"0e:00:00:00:00:09\"},\"BackendV6Data\":{\"VNI\":1,\"VtepMAC\":\"0e:00:00:00:00:09\"}}" > /dev/null &&
-	wait_for 60 eval "pd_has_route 1 10.244.$1.0/24 && pd_has_route 2 10.244.$1.0/24 && pd_has_route 3 10.244.$1.0/24" &&
+	wait_for 60 routes_on "10.244.$1.0/24" &&
 	ectl del "$PD_PREFIX/subnets/10.244.$1.0-24&fd00:244:0:$1::-64" > /dev/null &&
-	wait_for 60 eval "pd_no_route 1 10.244.$1.0/24 && pd_no_route 2 10.244.$1.0/24 && pd_no_route 3 10.244.$1.0/24"
+	wait_for 60 routes_off "10.244.$1.0/24"
 }
 
 pinger m1 1 "${PD_POD_IP4[2]}"
@@ -320,19 +347,23 @@ ktap_result "no ping lost across the quorum loss ($out)" $?
 pinger c1 1 "${PD_POD_IP4[3]}"
 p1=$PINGER
 c0=$(pd_metric 1 podnetd_compactions_total)
+
+# compacted: n1 counted one more compaction
+compacted()
+{
+	[ "$(pd_metric 1 podnetd_compactions_total)" -gt "$c0" ]
+}
 s0=$(pd_metric 1 podnetd_syncs_total)
 kill -STOP "${PD_PID[1]}"
-head -c 76800 /dev/zero | tr '\0' x > "$PN_TMP/big"
+big=$(head -c 76800 /dev/zero | tr '\0' x)
 for ((i = 0; i < 60; i++)); do
-	echo "put $PD_PREFIX/subnets/zz-bulk-$((i % 3)) $(cat "$PN_TMP/big")"
-done > "$PN_TMP/bulk.txt"
-# one etcdctl for all: a txn per line is too slow; puts from a file
-while read -r _ k v; do ectl put "$k" "$v" > /dev/null; done < <(head -n 60 "$PN_TMP/bulk.txt")
+	ectl put "$PD_PREFIX/subnets/zz-bulk-$((i % 3))" "$big" > /dev/null
+done
 ectl put "$PD_PREFIX/subnets/10.244.232.0-24" '{"PublicIP":"192.168.1.9","BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"0e:00:00:00:00:09"}}' > /dev/null
 rev=$(ectl get "$PD_PREFIX/config" -w json | "$PN_JQ" -r .header.revision)
 ectl compact "$rev" > /dev/null
 kill -CONT "${PD_PID[1]}"
-if wait_for 60 eval '[ "$(pd_metric 1 podnetd_compactions_total)" -gt "$c0" ]' &&
+if wait_for 60 compacted &&
    wait_for 30 pd_has_route 1 10.244.232.0/24 &&
    [ "$(pd_metric 1 podnetd_syncs_total)" -gt "$s0" ]; then
 	ktap_ok "compaction past n1's watch: counted, listed again and synced (the lease put meanwhile is there)"
