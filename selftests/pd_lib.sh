@@ -84,10 +84,12 @@ pd_etcd_start()
 	done
 	for k in "$@"; do
 		ns=pn-e$k-$PN_SUFFIX
-		if ! ip netns list | grep -q "^$ns\\b"; then
-			ns_new "$ns" && ns_nodad "$ns" &&
-				underlay_attach "$ns" eth0 "ul-e$k" "${PD_ETCD_IP[$k]}/24" \
-					"link set lo up" || return 1
+		if [ ! -e "/run/netns/$ns" ]; then
+			ns_new "$ns" && ns_nodad "$ns" || return 1
+		fi
+		if ! ip -n "$ns" link show eth0 > /dev/null 2>&1; then
+			underlay_attach "$ns" eth0 "ul-e$k" "${PD_ETCD_IP[$k]}/24" \
+				"link set lo up" || return 1
 		fi
 		mkdir -p "$PN_TMP/etcd"
 		# an emulated CPU: elections take longer than on hardware
@@ -142,6 +144,43 @@ pd_etcd_setup()
 	ectl auth enable > /dev/null
 }
 
+# pd_bulk_put COUNT BYTES KEY...: COUNT puts of BYTES-byte values, the
+# KEYs in turn, through etcd's gateway from one process (etcdctl would be
+# one process a put), as user root with podnetd's certificate (the
+# gateway refuses one with a Common Name)
+pd_bulk_put()
+{
+	ns_run "$UL_NS" "${PN_PY[@]}" - "$PN_TMP/pki" "${PD_ETCD_IP[@]:1}" "$PD_ROOT_PW" "$@" <<-'EOF'
+	import base64, http.client, json, ssl, sys
+	pki, eps, pw = sys.argv[1], sys.argv[2:5], sys.argv[5]
+	count, size, keys = int(sys.argv[6]), int(sys.argv[7]), sys.argv[8:]
+	ctx = ssl.create_default_context(cafile=pki + "/ca.pem")
+	ctx.load_cert_chain(pki + "/client.pem", pki + "/client.key")
+	b64 = lambda s: base64.b64encode(s.encode()).decode()
+	for ep in eps:
+	    try:
+	        c = http.client.HTTPSConnection(ep, 2379, context=ctx, timeout=30)
+	        c.request("POST", "/v3/auth/authenticate",
+	                  json.dumps({"name": "root", "password": pw}))
+	        r = c.getresponse()
+	        tok = json.loads(r.read())["token"]
+	        break
+	    except Exception as e:
+	        print(ep, e, file=sys.stderr)
+	else:
+	    sys.exit(1)
+	value = b64("x" * size)
+	for i in range(count):
+	    body = json.dumps({"key": b64(keys[i % len(keys)]), "value": value})
+	    c.request("POST", "/v3/kv/put", body, {"Authorization": tok})
+	    r = c.getresponse()
+	    r.read()
+	    if r.status != 200:
+	        print("put", i, r.status, file=sys.stderr)
+	        sys.exit(1)
+	EOF
+}
+
 # pd_start N [ARG...]: podnetd on node N (killed at cleanup), its files
 # under $PN_TMP/nN; PD_PID[N]
 pd_start()
@@ -170,8 +209,11 @@ pd_healthz()
 # pd_metric N NAME [LABELS]: a value of node N's /metrics ("NAME{LABELS}")
 pd_metric()
 {
+	local m=$2
+
+	[ -z "${3:-}" ] || m+="{$3}"
 	ns_run "${PN_NODE_NS[$1]}" curl -sf -m 3 "http://127.0.0.1:$PD_HEALTH_PORT/metrics" |
-		awk -v m="$2${3:+\{$3\}}" '$1 == m { print $2; f = 1 } END { exit !f }'
+		awk -v m="$m" '$1 == m { print $2; f = 1 } END { exit !f }'
 }
 
 # pd_key N: node N's lease key (after subnets/), from its subnet.env

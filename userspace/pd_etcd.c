@@ -263,6 +263,18 @@ void pd_etcd_fini(struct pd_etcd *e)
 	curl_global_cleanup();
 }
 
+static int xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+		    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct pd_etcd *e = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return e->idle && e->idle(e->idle_arg) ? 1 : 0;
+}
+
 /* URL of @path at endpoint @idx (without a trailing slash of its own). */
 static void url_of(const struct pd_etcd *e, unsigned int idx,
 		   const char *path, char *buf, size_t size)
@@ -321,6 +333,9 @@ static long post(struct pd_etcd *e, unsigned int idx, const char *path,
 	curl_easy_setopt(e->easy, CURLOPT_WRITEFUNCTION, buf_write);
 	curl_easy_setopt(e->easy, CURLOPT_WRITEDATA, ans);
 	curl_easy_setopt(e->easy, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(e->easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(e->easy, CURLOPT_XFERINFOFUNCTION, xferinfo);
+	curl_easy_setopt(e->easy, CURLOPT_XFERINFODATA, e);
 	rc = curl_easy_perform(e->easy);
 	curl_slist_free_all(hdrs);
 	if (rc != CURLE_OK) {

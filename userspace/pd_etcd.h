@@ -71,6 +71,14 @@ struct pd_etcd {
 	void *watch_arg;
 	bool watch_ended;		/* the stream closed or failed */
 	char watch_err[256];
+
+	/*
+	 * Called while a unary request waits (about once a second, and at
+	 * least every 100 ms of transfer): the caller's loop serves what
+	 * cannot wait (/healthz); true aborts the request (a stop signal).
+	 */
+	bool (*idle)(void *arg);
+	void *idle_arg;
 };
 
 int pd_etcd_init(struct pd_etcd *e, const struct pd_flags *f);

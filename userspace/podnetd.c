@@ -96,6 +96,7 @@ struct pd {
 	bool etcd_up;
 
 	int sigfd, httpfd;
+	bool stop;			/* SIGTERM seen inside a request */
 
 	/* counters for /metrics */
 	uint64_t skips_total[PD_SKIP_NR];
@@ -1000,6 +1001,23 @@ static void http_accept(struct pd *d)
 	}
 }
 
+/*
+ * While a request to etcd waits: answer /healthz and /metrics, and give
+ * up the request on SIGTERM (remembered for the loop).
+ */
+static bool etcd_idle(void *arg)
+{
+	struct pd *d = arg;
+	struct signalfd_siginfo si;
+
+	if (d->httpfd >= 0)
+		http_accept(d);
+	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si))
+		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
+			d->stop = true;
+	return d->stop;
+}
+
 static int http_listen(struct pd *d)
 {
 	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6 };
@@ -1076,10 +1094,12 @@ static bool pause_ms(struct pd *d, unsigned int ms)
 	struct pollfd p = { .fd = d->sigfd, .events = POLLIN };
 	struct signalfd_siginfo si;
 
+	if (d->stop)
+		return true;
 	if (poll(&p, 1, (int)ms) > 0 &&
 	    read(d->sigfd, &si, sizeof(si)) == sizeof(si))
-		return si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT;
-	return false;
+		d->stop = si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT;
+	return d->stop;
 }
 
 static int read_config(struct pd *d)
@@ -1286,6 +1306,8 @@ static int loop(struct pd *d)
 		struct signalfd_siginfo si;
 		int nfd;
 
+		if (d->stop)	/* seen while a request waited */
+			return 0;
 		if (d->need_list && d->list_at < next)
 			next = d->list_at;
 		if (d->need_reclaim && d->reclaim_at < next)
@@ -1294,10 +1316,11 @@ static int loop(struct pd *d)
 			next = d->renew_at;
 		curl_multi_poll(d->etcd.multi, extra, d->httpfd >= 0 ? 2 : 1,
 				next > now ? (int)(next - now) : 0, &nfd);
-		while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		while (read(d->sigfd, &si, sizeof(si)) == sizeof(si))
 			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-				return 0;
-		}
+				d->stop = true;
+		if (d->stop)
+			return 0;
 		if (d->httpfd >= 0)
 			http_accept(d);
 		if (d->watching && pd_etcd_watch_work(&d->etcd)) {
@@ -1350,6 +1373,8 @@ int main(int argc, char **argv)
 	}
 	if (http_listen(&d))
 		goto out;
+	d.etcd.idle = etcd_idle;
+	d.etcd.idle_arg = &d;
 	pd_info("podnetd %s: etcd %s (%u endpoints), prefix %s", PODNETD_VERSION,
 		d.f.endpoints[0], d.f.nendpoints, d.f.prefix);
 	if (read_config(&d))
