@@ -88,6 +88,8 @@ N2=$(node_ns 2)
 P1=$(pod_ns 1 a)
 P2=$(pod_ns 2 a)
 SERVER=$(pod_ip4 2 a)
+# shellcheck source=scripts/bench-podnetd.sh
+. "$PN_TOP/scripts/bench-podnetd.sh"
 MAC1=02:00:00:f1:a0:01
 MAC2=02:00:00:f1:a0:02
 SOCKPERF_PORT=11111
@@ -794,6 +796,7 @@ fi
 	printf 'meta\ticount\t0\t%s\n' "${PODNET_VM_ICOUNT:--}"
 	printf 'meta\tmem_routes\t0\t%s\n' "$MEM_ROUTES"
 	printf 'meta\tcp_routes\t0\t%s\n' "$CP_ROUTES"
+	printf 'meta\tpd_leases\t0\t%s\n' "$PD_LEASES"
 } >> "$RAW"
 
 for ((round = 1; round <= ROUNDS; round++)); do
@@ -807,6 +810,7 @@ note "route scale done after $((SECONDS - start)) s"
 lookup_measure
 mem_measure
 cp_measure
+pd_measure
 note "bench-guest: done in $((SECONDS - start)) s"
 echo "1..$TAP_N"
 [ "$TAP_FAIL" -eq 0 ]

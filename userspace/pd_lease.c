@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include <json.h>
+#include <json-c/json.h>
 #include <linux/podnet.h>
 
 #include "pd.h"

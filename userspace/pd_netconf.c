@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include <json.h>
+#include <json-c/json.h>
 #include <linux/podnet.h>
 
 #include "pd.h"

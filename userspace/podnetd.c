@@ -216,12 +216,18 @@ static struct entry *map_put(struct pd *d, const char *key, const char *value,
 	size_t i;
 
 	if (!e) {
+		char *k = strdup(key);
+
+		if (!k)
+			return NULL;
 		if (d->nmap == d->map_size) {
 			size_t size = d->map_size ? d->map_size * 2 : 256;
 			struct entry *m = reallocarray(d->map, size, sizeof(*m));
 
-			if (!m)
+			if (!m) {
+				free(k);
 				return NULL;
+			}
 			d->map = m;
 			d->map_size = size;
 		}
@@ -230,12 +236,7 @@ static struct entry *map_put(struct pd *d, const char *key, const char *value,
 		memmove(&d->map[i + 1], &d->map[i], (d->nmap - i) * sizeof(*e));
 		e = &d->map[i];
 		memset(e, 0, sizeof(*e));
-		e->key = strdup(key);
-		if (!e->key) {
-			memmove(&d->map[i], &d->map[i + 1],
-				(d->nmap - i) * sizeof(*e));
-			return NULL;
-		}
+		e->key = k;
 		d->nmap++;
 	}
 	e->create_revision = create;
