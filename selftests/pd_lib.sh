@@ -144,43 +144,6 @@ pd_etcd_setup()
 	ectl auth enable > /dev/null
 }
 
-# pd_bulk_put COUNT BYTES KEY...: COUNT puts of BYTES-byte values, the
-# KEYs in turn, through etcd's gateway from one process (etcdctl would be
-# one process a put), as user root with podnetd's certificate (the
-# gateway refuses one with a Common Name)
-pd_bulk_put()
-{
-	ns_run "$UL_NS" "${PN_PY[@]}" - "$PN_TMP/pki" "${PD_ETCD_IP[@]:1}" "$PD_ROOT_PW" "$@" <<-'EOF'
-	import base64, http.client, json, ssl, sys
-	pki, eps, pw = sys.argv[1], sys.argv[2:5], sys.argv[5]
-	count, size, keys = int(sys.argv[6]), int(sys.argv[7]), sys.argv[8:]
-	ctx = ssl.create_default_context(cafile=pki + "/ca.pem")
-	ctx.load_cert_chain(pki + "/client.pem", pki + "/client.key")
-	b64 = lambda s: base64.b64encode(s.encode()).decode()
-	for ep in eps:
-	    try:
-	        c = http.client.HTTPSConnection(ep, 2379, context=ctx, timeout=30)
-	        c.request("POST", "/v3/auth/authenticate",
-	                  json.dumps({"name": "root", "password": pw}))
-	        r = c.getresponse()
-	        tok = json.loads(r.read())["token"]
-	        break
-	    except Exception as e:
-	        print(ep, e, file=sys.stderr)
-	else:
-	    sys.exit(1)
-	value = b64("x" * size)
-	for i in range(count):
-	    body = json.dumps({"key": b64(keys[i % len(keys)]), "value": value})
-	    c.request("POST", "/v3/kv/put", body, {"Authorization": tok})
-	    r = c.getresponse()
-	    r.read()
-	    if r.status != 200:
-	        print("put", i, r.status, file=sys.stderr)
-	        sys.exit(1)
-	EOF
-}
-
 # pd_start N [ARG...]: podnetd on node N (killed at cleanup), its files
 # under $PN_TMP/nN; PD_PID[N]
 pd_start()

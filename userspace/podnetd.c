@@ -82,6 +82,9 @@ struct pd {
 	size_t nmap, map_size;
 
 	int64_t rev;			/* watch from rev + 1 */
+	int64_t listed;			/* events up to here are in the list */
+	bool resume;			/* watch from before the list (a lost
+					 * watch), not from the list */
 	bool watching;
 	bool need_list;			/* list again and sync */
 	bool need_sync;			/* an incremental change failed */
@@ -824,13 +827,16 @@ static void on_watch(void *arg, const struct pd_watch_msg *m)
 			pd_warn("etcd: watch: %s", m->error ? m->error : "canceled");
 		}
 		d->need_list = true;
+		d->resume = false;
 		d->list_at = 0;
 		return;
 	}
 	d->etcd_up = true;
 	d->list_backoff.ms = 0;
 	for (i = 0; i < m->events.n; i++)
-		apply_kv(d, &m->events.v[i]);
+		/* a resumed watch replays what the list already has */
+		if (m->events.v[i].mod_revision > d->listed)
+			apply_kv(d, &m->events.v[i]);
 	if (m->revision > d->rev)
 		d->rev = m->revision;
 }
@@ -1267,9 +1273,15 @@ static void renew(struct pd *d)
 	d->renew_at = now_ms() + RENEW_RETRY_MS;
 }
 
-/* List again, sync once, watch from there. */
+/*
+ * List again and sync once. Then watch: after a lost watch, from where it
+ * was (d->resume), the events up to the list skipped, so that etcd says so
+ * if that revision was compacted meanwhile; else from the list.
+ */
 static void relist(struct pd *d)
 {
+	int64_t before = d->rev;
+
 	pd_etcd_watch_stop(&d->etcd);
 	d->watching = false;
 	if (list_leases(d)) {
@@ -1277,9 +1289,13 @@ static void relist(struct pd *d)
 		return;
 	}
 	d->need_list = false;
+	d->listed = d->rev;
 	if (!map_find(d, d->own_key))
 		d->need_reclaim = true;
 	sync_table(d);
+	if (d->resume && before < d->rev)
+		d->rev = before;
+	d->resume = false;
 	start_watch(d);
 }
 
@@ -1331,6 +1347,7 @@ static int loop(struct pd *d)
 			d->reconnects++;
 			d->etcd_up = false;
 			d->need_list = true;
+			d->resume = true;
 			d->list_at = now_ms() + backoff_next(&d->list_backoff);
 		}
 		now = now_ms();
@@ -1400,6 +1417,7 @@ int main(int argc, char **argv)
 	if (sync_table(&d))
 		pd_warn("the first sync failed: retried");
 	d.ready = true;
+	d.listed = d.rev;
 	sd_notifyf(0, "READY=1\nSTATUS=lease %s, %zu leases", d.own_key, d.nmap);
 	start_watch(&d);
 	loop(&d);
