@@ -305,6 +305,28 @@ static void common_opts(const struct pd_etcd *e, CURL *c)
 }
 
 /*
+ * With TLS 1.3 a member that refuses our client certificate says so after
+ * the handshake: curl sees a connection reset at the first send or
+ * receive, not the alert. Say what it most likely means.
+ */
+static const char *tls_hint(const struct pd_etcd *e, unsigned int idx,
+			    CURLcode rc)
+{
+	if (strncmp(e->f->endpoints[idx], "https://", 8))
+		return "";
+	if (rc == CURLE_PEER_FAILED_VERIFICATION)
+		return " (the member's certificate is not signed by --etcd-cafile's CA)";
+	if (!e->f->certfile)
+		return rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
+		       rc == CURLE_SSL_CONNECT_ERROR ?
+		       " (the member closed the TLS connection: does it want a client certificate, --etcd-certfile?)" : "";
+	if (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR ||
+	    rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_SSL_CERTPROBLEM)
+		return " (the member closed the TLS connection: it does not take the client certificate --etcd-certfile, or its CA)";
+	return "";
+}
+
+/*
  * One POST of @body to @path at endpoint @idx. Return: the HTTP status
  * (0: no answer, e->err says why), the answer in @ans.
  */
@@ -339,8 +361,9 @@ static long post(struct pd_etcd *e, unsigned int idx, const char *path,
 	rc = curl_easy_perform(e->easy);
 	curl_slist_free_all(hdrs);
 	if (rc != CURLE_OK) {
-		snprintf(e->err, sizeof(e->err), "%s: %s", e->f->endpoints[idx],
-			 errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		snprintf(e->err, sizeof(e->err), "%s: %s%s", e->f->endpoints[idx],
+			 errbuf[0] ? errbuf : curl_easy_strerror(rc),
+			 tls_hint(e, idx, rc));
 		return 0;
 	}
 	curl_easy_getinfo(e->easy, CURLINFO_RESPONSE_CODE, &status);

@@ -199,8 +199,10 @@ static void conflicts(struct pd *d, struct entry *e)
 static void judge(struct pd *d, struct entry *e, const char *value,
 		  size_t vlen)
 {
-	e->skip = pd_lease_judge(e->key, value, vlen, &d->nc,
-				 d->self.subnet.len ? &d->self : NULL, &e->l);
+	/* before we have a subnet, a lease with our address is "own_ip":
+	 * acquire() takes it as ours
+	 */
+	e->skip = pd_lease_judge(e->key, value, vlen, &d->nc, &d->self, &e->l);
 	e->own = d->own_key[0] && !strcmp(e->key, d->own_key);
 	if (e->skip == PD_SKIP_NONE && !e->own)
 		conflicts(d, e);
