@@ -31,7 +31,7 @@ PN_NODES=5
 # shellcheck source=pd_lib.sh source-path=SCRIPTDIR
 . "$PN_LIB_DIR/pd_lib.sh"
 
-ktap_plan 27
+ktap_plan 28
 podnet_require
 for t in etcd etcdctl openssl curl "$PD_CNI_PATH/bridge" "$PD_CNI_PATH/host-local" \
 	 "$PD_CNI_PATH/portmap" "$PODNETD"; do
@@ -71,9 +71,10 @@ podnetd_log()
 	ktap_info "$(tail -n "${2:-15}" "$PN_TMP/n$1/podnetd.log" 2>&1)"
 }
 
-for n in 1 2 3; do
-	pd_start "$n"
-done
+# n3 masquerades its pods' traffic that leaves the cluster network
+pd_start 1
+pd_start 2
+pd_start 3 --ip-masq
 for n in 1 2 3; do
 	if wait_for 90 pd_healthz "$n"; then
 		ktap_ok "n$n: podnetd ready (/healthz 200) after $SECONDS s"
@@ -111,7 +112,7 @@ env_ok()
 	[ "$(sed -n 's/^FLANNEL_NETWORK=//p' "$f")" = "$PD_NET4" ] &&
 	[ "$(sed -n 's/^FLANNEL_IPV6_NETWORK=//p' "$f")" = "$PD_NET6" ] &&
 	[ "$(sed -n 's/^FLANNEL_MTU=//p' "$f")" = "$(link_mtu "${PN_NODE_NS[$1]}" pn0)" ] &&
-	[ "$(sed -n 's/^FLANNEL_IPMASQ=//p' "$f")" = false ] &&
+	[ "$(sed -n 's/^FLANNEL_IPMASQ=//p' "$f")" = "$([ "$1" = 3 ] && echo true || echo false)" ] &&
 	[ "$("$PN_JQ" -r '.plugins[0].ipam.ranges[0][0].subnet' "$PN_TMP/n$1/cni/10-podnet.conflist")" = "$s4" ] &&
 	[ "$("$PN_JQ" -r '.plugins[0].ipam.ranges[1][0].subnet' "$PN_TMP/n$1/cni/10-podnet.conflist")" = "$s6" ]
 }
@@ -154,6 +155,18 @@ mesh()
 }
 ktap_check "every pod reaches every pod over IPv4 (podnetd and flannel nodes, both ways)" mesh 4
 ktap_check "every pod reaches every pod over IPv6 (podnetd and flannel nodes, both ways)" mesh 6
+
+# masq_ok: n3's table inet podnetd masquerades; its pod reaches the
+# underlay's host (which has no route to the pods) and n1's, without
+# --ip-masq, does not
+masq_ok()
+{
+	ip netns exec "${PN_NODE_NS[3]}" nft list table inet podnetd | grep -q 'masquerade' || {
+		echo "n3: no masquerade in table inet podnetd"; return 1; }
+	ping_ok "${PN_POD_NS[3a]}" 192.168.1.254 || { echo "p3 -> 192.168.1.254: no reply"; return 1; }
+	ping_fails "${PN_POD_NS[1a]}" 192.168.1.254 || { echo "p1 -> 192.168.1.254: a reply without masquerade?"; return 1; }
+}
+ktap_check "--ip-masq (n3): pods reach the outside masqueraded, pod to pod never (the mesh above)" masq_ok
 
 # table_ok N: pn0 of node N has exactly the other nodes' routes and macs
 table_ok()
