@@ -147,28 +147,37 @@ static int kv_add(struct pd_kvs *kvs, struct json_object *kv, bool deleted)
 	return 0;
 }
 
-int pd_range_parse(const char *json, size_t len, struct pd_kvs *out,
-		   int64_t *revision)
+/* A range answer's keys and revision. */
+static int range_of(struct json_object *o, struct pd_kvs *out, int64_t *revision)
 {
-	struct json_object *o = parse_json(json, len), *kvs;
+	struct json_object *kvs = pd_json_member(o, "kvs");
 	size_t i, n;
 
 	memset(out, 0, sizeof(*out));
-	if (!o)
-		return -1;
 	*revision = get_i64(pd_json_member(o, "header"), "revision");
-	kvs = pd_json_member(o, "kvs");
 	n = kvs && json_object_get_type(kvs) == json_type_array ?
 	    json_object_array_length(kvs) : 0;
 	for (i = 0; i < n; i++) {
 		if (kv_add(out, json_object_array_get_idx(kvs, i), false)) {
 			pd_kvs_free(out);
-			json_object_put(o);
 			return -1;
 		}
 	}
-	json_object_put(o);
 	return *revision > 0 ? 0 : -1;
+}
+
+int pd_range_parse(const char *json, size_t len, struct pd_kvs *out,
+		   int64_t *revision)
+{
+	struct json_object *o = parse_json(json, len);
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!o)
+		return -1;
+	ret = range_of(o, out, revision);
+	json_object_put(o);
+	return ret;
 }
 
 void pd_watch_msg_free(struct pd_watch_msg *m)
@@ -509,7 +518,6 @@ int pd_etcd_range(struct pd_etcd *e, const char *key, const char *range_end,
 {
 	struct json_object *req = json_object_new_object(), *ans;
 	char *k = b64_str(key), *end = range_end[0] ? b64_str(range_end) : NULL;
-	const char *s;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -523,8 +531,7 @@ int pd_etcd_range(struct pd_etcd *e, const char *key, const char *range_end,
 	json_object_put(req);
 	if (ret)
 		return -1;
-	s = json_object_to_json_string_ext(ans, JSON_C_TO_STRING_PLAIN);
-	ret = pd_range_parse(s, strlen(s), out, revision);
+	ret = range_of(ans, out, revision);
 	json_object_put(ans);
 	if (ret) {
 		snprintf(e->err, sizeof(e->err), "range: the answer does not parse");

@@ -1141,44 +1141,90 @@ static int read_config(struct pd *d)
 }
 
 /*
- * Did an older lease take one of our subnets before ours was put (two
- * nodes choosing at once, with different keys)? Then ours is deleted and
+ * Did an older lease take our IPv4 subnet before ours was put (two nodes
+ * choosing at once, with different IPv6 subnets, so different keys)? The
+ * keys that start with our IPv4 subnet's tell. Then ours is deleted and
  * its etcd lease revoked. Return: true when ours was given up.
  */
 static bool lost_race(struct pd *d)
 {
-	struct entry *own;
-	struct pd_lease k;
-	char *key;
-	bool done = false;
+	char v4key[128], *key = NULL, *end = NULL, *amp;
+	int64_t rev, own_create = 0, own_mod = 0;
+	struct pd_kvs kvs;
+	bool done = false, lost = false;
+	size_t i, n;
+
+	snprintf(v4key, sizeof(v4key), "%s", d->own_key);
+	amp = strchr(v4key, '&');
+	if (amp)
+		*amp = '\0';
+	key = full_key(d, v4key);
+	end = key ? pd_range_end(key) : NULL;
+	/* "10.244.1.0-24" also begins "10.244.1.0-240": none is a subnet */
+	if (!end || pd_etcd_range(&d->etcd, key, end, &kvs, &rev)) {
+		free(key);
+		free(end);
+		return false;	/* the watch will tell */
+	}
+	n = strlen(d->subnets);
+	for (i = 0; i < kvs.n; i++) {
+		if (!strcmp(kvs.v[i].key + n, d->own_key)) {
+			own_create = kvs.v[i].create_revision;
+			own_mod = kvs.v[i].mod_revision;
+		}
+	}
+	for (i = 0; i < kvs.n && own_create; i++) {
+		const char *k = kvs.v[i].key + n;
+
+		if (!strcmp(k, d->own_key) || (k[strlen(v4key)] != '\0' &&
+						k[strlen(v4key)] != '&') ||
+		    kvs.v[i].create_revision > own_create)
+			continue;
+		pd_warn("lease %s: %s was there first: giving ours up",
+			d->own_key, k);
+		lost = true;
+		break;
+	}
+	pd_kvs_free(&kvs);
+	free(end);
+	free(key);
+	if (!lost)
+		return false;
+	key = full_key(d, d->own_key);
+	if (key && pd_etcd_delete_if(&d->etcd, key, own_mod, &done))
+		pd_warn("etcd: delete %s: %s", key, d->etcd.err);
+	free(key);
+	pd_etcd_revoke(&d->etcd, d->own_lease);
+	d->own_lease = 0;
+	return true;
+}
+
+/*
+ * The map after our lease was put, without listing again: our entry is
+ * our value; a lease judged usable before we had a subnet that claims it
+ * now is skipped. (Leases with our address were "own_ip" already.)
+ */
+static int adopt_self(struct pd *d)
+{
+	struct entry *own = map_find(d, d->own_key);
+	int64_t create = own ? own->create_revision : d->own_mod;
 	size_t i;
 
-	if (list_leases(d))
-		return false;	/* the watch will tell */
-	own = map_find(d, d->own_key);
-	if (!own)
-		return false;
+	if (!map_put(d, d->own_key, d->own_value, strlen(d->own_value), create,
+		     d->own_mod, d->own_lease))
+		return -1;
 	for (i = 0; i < d->nmap; i++) {
 		struct entry *e = &d->map[i];
 
-		if (e == own || !pd_lease_key_parse(e->key, &k) ||
-		    !older(e, own) ||
-		    !(same_prefix(&k.subnet, &d->self.subnet) ||
-		      (k.has_subnet6 && d->self.has_subnet6 &&
-		       same_prefix(&k.subnet6, &d->self.subnet6))))
+		if (e->own || e->skip != PD_SKIP_NONE ||
+		    !(same_prefix(&e->l.subnet, &d->self.subnet) ||
+		      (e->l.has_subnet6 && d->self.has_subnet6 &&
+		       same_prefix(&e->l.subnet6, &d->self.subnet6))))
 			continue;
-		pd_warn("lease %s: %s was there first: giving ours up", d->own_key,
-			e->key);
-		key = full_key(d, d->own_key);
-		if (key && pd_etcd_delete_if(&d->etcd, key, own->mod_revision,
-					     &done))
-			pd_warn("etcd: delete %s: %s", key, d->etcd.err);
-		free(key);
-		pd_etcd_revoke(&d->etcd, d->own_lease);
-		d->own_lease = 0;
-		return true;
+		e->skip = PD_SKIP_OWN_SUBNET;
+		d->skips_total[PD_SKIP_OWN_SUBNET]++;
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -1232,8 +1278,7 @@ retry:
 	}
 	pd_info("lease %s held, vtep mac %s", d->own_key,
 		pn_mac_str(d->dp.mac, (char[PN_MAC_STRLEN]){ 0 }, PN_MAC_STRLEN));
-	/* judged again, now that we have a subnet */
-	return list_leases(d);
+	return adopt_self(d);
 }
 
 /* Take our subnet back after our key went (not a new one). */
