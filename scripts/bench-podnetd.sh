@@ -11,7 +11,8 @@
 #                  routes;
 #   pd_event_ms    an etcd put of a new lease until podnetctl monitor
 #                  prints its route (p50 and p99 of PD_EVENTS puts, one at a
-#                  time);
+#                  time), from the put's request: etcd's own time is in it
+#                  (pd_put_p50_ms, the put's answer alone);
 #   pd_rss_kb      podnetd's resident memory after both;
 #   pd_start_ms flannel-way: the reference, the same start done as
 #                  flanneld does it: the same list from etcd, then per node
@@ -128,19 +129,21 @@ pd_measure()
 	    if line.startswith("sync") and want in line:
 	        break
 	print("start_ms %.1f" % ((time.monotonic() - t0) * 1000), flush=True)
-	lat = []
+	lat, put = [], []
 	for e in range(events):
 	    k, v = lease(n + 100 + e)
 	    pfx = k.rsplit("/", 1)[1].replace("-", "/")
 	    t0 = time.monotonic()
 	    post("/v3/kv/put", {"key": b64(k), "value": b64(v)})
+	    put.append((time.monotonic() - t0) * 1000)
 	    for line in mon.stdout:
 	        if line.startswith("route add " + pfx + " "):
 	            break
 	    lat.append((time.monotonic() - t0) * 1000)
-	lat.sort()
-	print("event_p50_ms %.1f" % lat[len(lat) // 2])
-	print("event_p99_ms %.1f" % lat[min(len(lat) - 1, (len(lat) * 99 + 99) // 100 - 1)])
+	pct = lambda v, p: sorted(v)[min(len(v) - 1, max(0, (len(v) * p + 99) // 100 - 1))]
+	print("event_p50_ms %.1f" % pct(lat, 50))
+	print("event_p99_ms %.1f" % pct(lat, 99))
+	print("put_p50_ms %.1f" % pct(put, 50))
 	with open("/proc/%d/status" % pd.pid) as f:
 	    for line in f:
 	        if line.startswith("VmRSS:"):
@@ -161,6 +164,8 @@ pd_measure()
 	record pd_event_p50_ms podnetd 1 "$v" ms
 	v=$(awk '$1 == "event_p99_ms" { print $2 }' <<< "$out")
 	record pd_event_p99_ms podnetd 1 "$v" ms
+	v=$(awk '$1 == "put_p50_ms" { print $2 }' <<< "$out")
+	record pd_put_p50_ms etcd 1 "$v" ms
 	v=$(awk '$1 == "rss_kb" { print $2 }' <<< "$out")
 	record pd_rss_kb podnetd 1 "$v" kB
 	kill "$epid" 2> /dev/null

@@ -311,8 +311,10 @@ class Report:
         w("  podnetd: start until pn0 has every lease           %s ms"
           " (%s x faster)" % (fmt(ps), fmt(ratio(fs, ps), "%.1f")))
         w("  podnetd: etcd put to route, p50 / p99             %s / %s ms"
+          " (the put's answer alone, p50: %s ms)"
           % (fmt(g(("pd_event_p50_ms", "podnetd"))),
-             fmt(g(("pd_event_p99_ms", "podnetd")))))
+             fmt(g(("pd_event_p99_ms", "podnetd"))),
+             fmt(g(("pd_put_p50_ms", "etcd")))))
         w("  podnetd: resident memory                          %s kB"
           % fmt(g(("pd_rss_kb", "podnetd")), "%.0f"))
         w("")

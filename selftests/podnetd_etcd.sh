@@ -295,11 +295,12 @@ fi
 # --------------------------------------------- losing etcd members ----
 
 # pinger NAME FROM TO: a ping every 0.1 s until killed, its summary in
-# $PN_TMP/NAME.ping
+# $PN_TMP/NAME.ping; returns once the first reply is in
 pinger()
 {
 	bg_run "${PN_POD_NS[${2}a]}" ping -n -i 0.1 "$3" > "$PN_TMP/$1.ping" 2>&1
 	PINGER=$BG_PID
+	wait_for 20 grep -q 'bytes from' "$PN_TMP/$1.ping"
 }
 
 # ping_lost NAME PID: stop it; nothing lost (prints its summary)
