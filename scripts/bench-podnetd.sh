@@ -122,7 +122,7 @@ pd_measure()
 	time.sleep(1)
 	t0 = time.monotonic()
 	pd = subprocess.Popen([podnetd, "--etcd-endpoints=http://127.0.0.1:2379", "--iface=dummy0",
-	                       "--subnet-file=" + d + "/subnet.env", "--log-level=warning"],
+	                       "--subnet-file=" + d + "/subnet.env", "--log-level=info"],
 	                      stderr=open(d + "/podnetd.log", "w"))
 	want = "routes %d" % n
 	for line in mon.stdout:
@@ -168,6 +168,8 @@ pd_measure()
 	record pd_put_p50_ms etcd 1 "$v" ms
 	v=$(awk '$1 == "rss_kb" { print $2 }' <<< "$out")
 	record pd_rss_kb podnetd 1 "$v" kB
+	# its log: the time of each step of the start
+	cp "$d/podnetd.log" "$OUT/podnetd-bench.log" 2> /dev/null
 	kill "$epid" 2> /dev/null
 	wait "$epid" 2> /dev/null
 	ip netns del "$ns"

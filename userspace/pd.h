@@ -172,9 +172,10 @@ enum pd_skip pd_lease_judge(const char *key, const char *json, size_t len,
 /* ------------------------------------------------------ alloc.c ---- */
 
 /*
- * A free subnet index of [min, max] that no one of @used (sorted or not,
+ * A free subnet index of [min, max] that no one of @used (in any order,
  * @n of them) takes: one of the first 100 free at random (@rnd: a random
- * number), as flanneld does. Return: 0, or -1 when the range is full.
+ * number), as flanneld does. n log n. Return: 0, or -1 when the range is
+ * full (or no memory).
  */
 int pd_alloc_index(uint64_t min, uint64_t max, const uint64_t *used,
 		   size_t n, uint64_t rnd, uint64_t *idx);

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -129,23 +130,36 @@ void pd_prefix_host(const struct pn_prefix *p, unsigned int n,
 		 p->addr.family, out);
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int pd_alloc_index(uint64_t min, uint64_t max, const uint64_t *used,
 		   size_t n, uint64_t rnd, uint64_t *idx)
 {
-	uint64_t free_idx[100], i;
-	size_t nfree = 0, j;
+	uint64_t free_idx[100], *taken = NULL, i;
+	size_t nfree = 0, j = 0;
 
-	/* at most 100 + n candidates are looked at: bounded by the leases */
-	for (i = min; i <= max && nfree < 100; i++) {
-		bool taken = false;
-
-		for (j = 0; j < n && !taken; j++)
-			taken = used[j] == i;
+	/* in order: the candidates and the taken indexes side by side */
+	if (n) {
+		taken = malloc(n * sizeof(*taken));
 		if (!taken)
+			return -1;
+		memcpy(taken, used, n * sizeof(*taken));
+		qsort(taken, n, sizeof(*taken), u64_cmp);
+	}
+	for (i = min; i <= max && nfree < 100; i++) {
+		while (j < n && taken[j] < i)
+			j++;
+		if (j == n || taken[j] != i)
 			free_idx[nfree++] = i;
 		if (i == UINT64_MAX)
 			break;
 	}
+	free(taken);
 	if (!nfree)
 		return -1;
 	*idx = free_idx[rnd % nfree];

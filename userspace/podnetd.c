@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -322,6 +323,7 @@ static int sync_table(struct pd *d)
 	d->need_sync = false;
 	d->last_sync = now_ms();
 	pd_info("pn0 synced: %zu leases of other nodes", n);
+	malloc_trim(0);
 	return 0;
 }
 
@@ -641,6 +643,7 @@ static int list_leases(struct pd *d)
 	int64_t rev;
 	size_t i;
 
+	pd_debug("listing %s", d->subnets);
 	if (pd_etcd_range(&d->etcd, d->subnets, d->subnets_end, &kvs, &rev)) {
 		d->etcd_up = false;
 		pd_warn("etcd: list %s: %s", d->subnets, d->etcd.err);
@@ -648,6 +651,7 @@ static int list_leases(struct pd *d)
 	}
 	d->etcd_up = true;
 	d->lists++;
+	pd_info("listed %zu keys at revision %lld", kvs.n, (long long)rev);
 	map_clear(d);
 	d->listing = true;
 	for (i = 0; i < kvs.n; i++) {
@@ -665,6 +669,8 @@ static int list_leases(struct pd *d)
 	pd_kvs_free(&kvs);
 	d->listing = false;
 	settle(d);
+	/* the answer's JSON and copies are freed: give the pages back */
+	malloc_trim(0);
 	d->rev = rev;
 	return 0;
 }
