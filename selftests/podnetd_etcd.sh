@@ -31,7 +31,7 @@ PN_NODES=5
 # shellcheck source=pd_lib.sh source-path=SCRIPTDIR
 . "$PN_LIB_DIR/pd_lib.sh"
 
-ktap_plan 28
+ktap_plan 29
 podnet_require
 for t in etcd etcdctl openssl curl "$PD_CNI_PATH/bridge" "$PD_CNI_PATH/host-local" \
 	 "$PD_CNI_PATH/portmap" "$PODNETD"; do
@@ -460,6 +460,23 @@ for n in 2 3; do
 	fi
 done
 ktap_result "/metrics: peers 6, routes 6, 3 leases used, up, podnet's drop counters (n2, n3)" $rc
+
+# ------------------------------------------------ pn0 deleted by hand ----
+
+# pn0_back: n2's pn0 is there again, with its vtep mac and 6 routes
+pn0_back()
+{
+	[ "$(pn_vtep_mac "${PN_NODE_NS[2]}")" = "${MACS[2]}" ] &&
+	[ "$(pnctl "${PN_NODE_NS[2]}" route show dev pn0 | wc -l)" = 6 ]
+}
+ip -n "${PN_NODE_NS[2]}" link del pn0
+if wait_for 30 pn0_back && ping_ok "${PN_POD_NS[2a]}" "${PD_POD_IP4[4]}" &&
+   ping_ok "${PN_POD_NS[1a]}" "${PD_POD_IP6[2]}"; then
+	ktap_ok "pn0 deleted by hand: n2's podnetd makes it again, same vtep mac, whole table, pods talk"
+else
+	podnetd_log 2
+	ktap_fail "pn0 deleted by hand: n2's podnetd makes it again, same vtep mac, whole table"
+fi
 
 # ------------------------------------------------------- SIGTERM ----
 

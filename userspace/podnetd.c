@@ -36,6 +36,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <systemd/sd-daemon.h>
+#include <linux/rtnetlink.h>
 
 #include "pd_dp.h"
 #include "pd_etcd.h"
@@ -95,11 +96,13 @@ struct pd {
 	bool listing;			/* conflicts are settled after */
 	uint64_t list_at;		/* when to list again (monotonic ms) */
 	uint64_t reclaim_at;
-	struct backoff list_backoff, reclaim_backoff;
+	uint64_t sync_at;		/* when to try a failed sync again */
+	struct backoff list_backoff, reclaim_backoff, sync_backoff;
 	uint64_t last_sync;		/* monotonic ms; 0: none yet */
 	bool etcd_up;
 
 	int sigfd, httpfd;
+	struct nl_sock *links;		/* rtnetlink link events: pn0 deleted */
 	bool stop;			/* SIGTERM seen inside a request */
 
 	/* counters for /metrics */
@@ -1352,6 +1355,78 @@ static void relist(struct pd *d)
 	start_watch(d);
 }
 
+/*
+ * A sync that failed, again (with backoff). When pn0 itself is gone
+ * (deleted by hand), it is made again first, with the vtep mac our lease
+ * publishes, its addresses and cluster routes.
+ */
+static void resync(struct pd *d)
+{
+	if (!if_nametoindex(d->f.device)) {
+		pd_warn("%s is gone: creating it again (vtep mac %s)", d->f.device,
+			pn_mac_str(d->dp.mac, (char[PN_MAC_STRLEN]){ 0 },
+				   PN_MAC_STRLEN));
+		if (pd_dp_device(&d->dp, &d->self, d->node.ifindex, d->dp.mac) ||
+		    pd_dp_addresses(&d->dp, &d->self)) {
+			d->sync_at = now_ms() + backoff_next(&d->sync_backoff);
+			return;
+		}
+	}
+	if (sync_table(d))
+		d->sync_at = now_ms() + backoff_next(&d->sync_backoff);
+	else
+		d->sync_backoff.ms = 0;
+}
+
+static int link_event(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct pd *d = data;
+
+	if (nlh->nlmsg_type == RTM_DELLINK &&
+	    mnl_nlmsg_get_payload_len(nlh) >= sizeof(*ifi) &&
+	    (uint32_t)ifi->ifi_index == d->dp.ifindex) {
+		pd_warn("%s was deleted", d->f.device);
+		d->need_sync = true;
+		d->sync_at = 0;
+	}
+	return MNL_CB_OK;
+}
+
+/* Link events, to see pn0 go. Without them pn0 comes back at the next
+ * failed change.
+ */
+static void links_open(struct pd *d)
+{
+	d->links = nl_open(NETLINK_ROUTE);
+	if (d->links && nl_join_group(d->links, RTNLGRP_LINK)) {
+		nl_close(d->links);
+		d->links = NULL;
+	}
+	if (d->links)
+		fcntl(nl_fd(d->links), F_SETFL, O_NONBLOCK);
+	else
+		pd_warn("no rtnetlink link events: pn0 deleted by hand is seen late");
+}
+
+static void links_read(struct pd *d)
+{
+	int i, err;
+
+	/* bounded: what is queued now, at most 64 buffers */
+	for (i = 0; d->links && i < 64; i++) {
+		err = nl_recv_events(d->links, link_event, d);
+		if (err == -EAGAIN || err == -EWOULDBLOCK)
+			return;
+		if (err == -ENOBUFS) {	/* lost some: look for ourselves */
+			d->need_sync = true;
+			d->sync_at = 0;
+		} else if (err) {
+			return;
+		}
+	}
+}
+
 static int sigfd_open(void)
 {
 	sigset_t set;
@@ -1368,8 +1443,10 @@ static int sigfd_open(void)
 static int loop(struct pd *d)
 {
 	for (;;) {
-		struct curl_waitfd extra[2] = {
+		struct curl_waitfd extra[3] = {
 			{ .fd = d->sigfd, .events = CURL_WAIT_POLLIN },
+			{ .fd = d->links ? nl_fd(d->links) : -1,
+			  .events = CURL_WAIT_POLLIN },
 			{ .fd = d->httpfd, .events = CURL_WAIT_POLLIN },
 		};
 		uint64_t now = now_ms(), next = now + 10000;
@@ -1384,8 +1461,11 @@ static int loop(struct pd *d)
 			next = d->reclaim_at;
 		if (d->renew_at < next)
 			next = d->renew_at;
-		curl_multi_poll(d->etcd.multi, extra, d->httpfd >= 0 ? 2 : 1,
+		if (d->need_sync && d->sync_at < next)
+			next = d->sync_at;
+		curl_multi_poll(d->etcd.multi, extra, d->httpfd >= 0 ? 3 : 2,
 				next > now ? (int)(next - now) : 0, &nfd);
+		links_read(d);
 		while (read(d->sigfd, &si, sizeof(si)) == sizeof(si))
 			if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 				d->stop = true;
@@ -1410,8 +1490,8 @@ static int loop(struct pd *d)
 			reclaim(d);
 		if (d->renew_at <= now)
 			renew(d);
-		if (d->need_sync && !d->need_list)
-			sync_table(d);
+		if (d->need_sync && !d->need_list && d->sync_at <= now)
+			resync(d);
 	}
 }
 
@@ -1469,6 +1549,7 @@ int main(int argc, char **argv)
 	}
 	if (sync_table(&d))
 		pd_warn("the first sync failed: retried");
+	links_open(&d);
 	d.ready = true;
 	d.listed = d.rev;
 	sd_notifyf(0, "READY=1\nSTATUS=lease %s, %zu leases", d.own_key, d.nmap);
@@ -1481,6 +1562,7 @@ out:
 	sd_notify(0, "STOPPING=1");
 	pd_etcd_fini(&d.etcd);
 	pn_nl_close(&d.dp.nl);
+	nl_close(d.links);
 	map_clear(&d);
 	free(d.map);
 	free(d.own_value);
