@@ -23,33 +23,7 @@
 #include "pd.h"
 #include "pd_etcd.h"
 #include "pd_files.h"
-
-static int tests, failures;
-
-static bool ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	return cond;
-}
-
-static bool is_str(const char *got, const char *want, const char *desc)
-{
-	bool same = got && !strcmp(got, want);
-
-	if (!ok(same, "%s", desc)) {
-		printf("# got:  %s\n# want: %s\n", got ? got : "(null)", want);
-	}
-	return same;
-}
+#include "tests/tap.h"
 
 /* ----------------------------------------------------------- flags ---- */
 

@@ -47,43 +47,7 @@
 #include "podnetctl.h"
 #include "sync.h"
 #include "utils.h"
-
-static int tests, failures;
-
-static bool ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	return cond;
-}
-
-static void diag_str(const char *what, const char *s)
-{
-	printf("# %s: ", what);
-	for (; *s; s++) {
-		putchar(*s);
-		if (*s == '\n')
-			printf("#   ");
-	}
-	putchar('\n');
-}
-
-static bool is_str(const char *got, const char *want, const char *desc)
-{
-	if (ok(!strcmp(got, want), "%s", desc))
-		return true;
-	diag_str("got ", got);
-	diag_str("want", want);
-	return false;
-}
+#include "tests/tap.h"
 
 /* ---- parsing ---- */
 
