@@ -134,7 +134,8 @@ static int addr_member(struct json_object *o, const char *key, int family,
 
 int pd_lease_value_parse(const char *json, size_t len, struct pd_lease *l)
 {
-	struct json_tokener *tok = json_tokener_new();
+	/* one tokener for every lease: a list of 5,000 makes 5,000 */
+	static struct json_tokener *tok;
 	struct json_object *o = NULL, *bt;
 	bool has4 = false;
 	int ret = -1;
@@ -144,7 +145,10 @@ int pd_lease_value_parse(const char *json, size_t len, struct pd_lease *l)
 	l->encap = 0;
 	l->has_mac = l->has_mac6 = l->has_public_ip6 = false;
 	if (!tok)
+		tok = json_tokener_new();
+	if (!tok)
 		return -1;
+	json_tokener_reset(tok);
 	o = json_tokener_parse_ex(tok, json, (int)len);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 	    json_tokener_get_parse_end(tok) != len ||
@@ -168,7 +172,6 @@ int pd_lease_value_parse(const char *json, size_t len, struct pd_lease *l)
 	ret = 0;
 out:
 	json_object_put(o);
-	json_tokener_free(tok);
 	return ret;
 }
 
