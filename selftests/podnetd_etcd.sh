@@ -31,7 +31,7 @@ PN_NODES=5
 # shellcheck source=pd_lib.sh source-path=SCRIPTDIR
 . "$PN_LIB_DIR/pd_lib.sh"
 
-ktap_plan 29
+ktap_plan 30
 podnet_require
 for t in etcd etcdctl openssl curl "$PD_CNI_PATH/bridge" "$PD_CNI_PATH/host-local" \
 	 "$PD_CNI_PATH/portmap" "$PODNETD"; do
@@ -72,8 +72,10 @@ podnetd_log()
 }
 
 # n3 masquerades its pods' traffic that leaves the cluster network
+# n2 renews its 24-hour lease a minute after it took it (the margin is
+# 23 h 59 min), then each minute: renewals happen during the test
 pd_start 1
-pd_start 2
+pd_start 2 --subnet-lease-renew-margin=1439
 pd_start 3 --ip-masq
 for n in 1 2 3; do
 	if wait_for 90 pd_healthz "$n"; then
@@ -101,6 +103,7 @@ for n in 1 2 3; do
 	[ "$got" = "$want" ] || bad+="n$n: $(pd_key "$n" 2>&1): $got (want $want)"$'\n'
 done
 [ -z "$bad" ] || ktap_info "$bad"
+value2=$(lease_of 2)
 ktap_result "leases in flanneld's JSON, byte for byte, with pn0's vtep mac" "${bad:+1}${bad:-0}"
 
 # env_ok N: subnet.env as flannel's CNI plugin reads it
@@ -460,6 +463,27 @@ for n in 2 3; do
 	fi
 done
 ktap_result "/metrics: peers 6, routes 6, 3 leases used, up, podnet's drop counters (n2, n3)" $rc
+
+# ------------------------------------------------------ renewals ----
+
+# renewed: n2 renewed its lease at least once, none failed, and the key
+# holds a new etcd lease of 24 hours with the same value
+renewed()
+{
+	[ "$(pd_metric 2 podnetd_lease_renewals_total)" -ge 1 ] &&
+	[ "$(pd_metric 2 podnetd_lease_renew_errors_total)" = 0 ]
+}
+key2=$(pd_key 2)
+id2=$(ectl get "$PD_PREFIX/subnets/$key2" -w json | "$PN_JQ" -r '.kvs[0].lease')
+if wait_for 90 renewed && [ "$(lease_of 2)" = "$value2" ] &&
+   ttl=$(ectl lease timetolive "$(printf '%x' "$id2")" | grep -o 'granted with TTL([0-9]*s)') &&
+   [ "$ttl" = "granted with TTL(86400s)" ]; then
+	ktap_ok "n2 renewed its lease (a new grant and a put, the same value; $ttl)"
+else
+	ktap_info "n2: renewals $(pd_metric 2 podnetd_lease_renewals_total), errors $(pd_metric 2 podnetd_lease_renew_errors_total), lease $id2 ${ttl:-}"
+	podnetd_log 2
+	ktap_fail "n2 renewed its lease (a new grant and a put, the same value)"
+fi
 
 # ------------------------------------------------ pn0 deleted by hand ----
 
