@@ -30,7 +30,20 @@ PD_USER=podnetd
 PD_USER_PW=podnetd-secret
 PD_HEALTH_PORT=9180
 declare -a PD_ETCD_PID=() PD_PID=()
+# the debug kernel (KASAN, lockdep) runs etcd and podnetd about four
+# times slower: its waits are four times longer
+PD_SLOW=1
+[[ $PN_KREL != *-podnet-debug* ]] || PD_SLOW=4
 declare -A PD_POD_IP4=() PD_POD_IP6=()
+
+# pd_wait SECONDS CMD...: wait_for, SECONDS times PD_SLOW
+pd_wait()
+{
+	local s=$(($1 * PD_SLOW))
+
+	shift
+	wait_for "$s" "$@"
+}
 
 # pd_certs: a CA, the members' certificate (server and client use, as
 # the gateway calls its own member with it), client certificates for
@@ -134,7 +147,7 @@ ectl()
 pd_etcd_setup()
 {
 	ip -n "$UL_NS" addr add 192.168.1.254/24 dev br0 2> /dev/null
-	wait_for 60 ectl endpoint health || return 1
+	pd_wait 60 ectl endpoint health || return 1
 	ectl put "$PD_PREFIX/config" "$PD_CONFIG" > /dev/null &&
 	ectl user add "root:$PD_ROOT_PW" > /dev/null &&
 	ectl role add podnet > /dev/null &&

@@ -78,7 +78,7 @@ pd_start 1
 pd_start 2 --subnet-lease-renew-margin=1439
 pd_start 3 --ip-masq
 for n in 1 2 3; do
-	if wait_for 90 pd_healthz "$n"; then
+	if pd_wait 90 pd_healthz "$n"; then
 		ktap_ok "n$n: podnetd ready (/healthz 200) after $SECONDS s"
 	else
 		podnetd_log "$n"
@@ -127,7 +127,7 @@ ktap_result "subnet.env (network, subnet, MTU of pn0) and the conflist's host-lo
 
 # the flannel node, from the leases in etcd, then every pod through CNI
 if pd_flannel_node 4 "$MAC4" "$MAC46" > "$PN_TMP/fl.log" 2>&1 &&
-   wait_for 60 pd_has_route 1 10.244.200.0/24 "${PN_NODE_IP[4]}" &&
+   pd_wait 60 pd_has_route 1 10.244.200.0/24 "${PN_NODE_IP[4]}" &&
    pd_flannel_peers 4 >> "$PN_TMP/fl.log" 2>&1; then
 	ktap_ok "n4 built as flanneld builds it (flannel.1, flannel-v6.1, neighbour, FDB, onlink route per lease)"
 else
@@ -209,8 +209,8 @@ routes_off()
 }
 
 pd_start 5
-if wait_for 90 pd_healthz 5 && s5=$(pd_subnet4 5) && [ -n "$s5" ] &&
-   wait_for 30 routes_on "$s5"; then
+if pd_wait 90 pd_healthz 5 && s5=$(pd_subnet4 5) && [ -n "$s5" ] &&
+   pd_wait 30 routes_on "$s5"; then
 	ktap_ok "a node that joins (n5, $s5) appears on n1, n2, n3"
 else
 	podnetd_log 5
@@ -219,7 +219,7 @@ fi
 key5=$(pd_key 5)
 kill -TERM "${PD_PID[5]}" && wait "${PD_PID[5]}"
 ectl del "$PD_PREFIX/subnets/$key5" > /dev/null
-if wait_for 30 routes_off "$s5" &&
+if pd_wait 30 routes_off "$s5" &&
    ! pnctl "${PN_NODE_NS[1]}" peer show dev pn0 | grep -q "^${PN_NODE_IP[5]} "; then
 	ktap_ok "a node that leaves (lease deleted) disappears from n1, n2, n3 (route and peer)"
 else
@@ -227,12 +227,12 @@ else
 fi
 
 # a lease of 3 s, as a node whose renewals stopped
-id=$(ectl lease grant 3 | awk '{ print $2 }')
+id=$(ectl lease grant $((4 * PD_SLOW)) | awk '{ print $2 }')
 ectl put --lease="$id" "$PD_PREFIX/subnets/10.244.210.0-24&fd00:244:0:d2::-64" \
 	'{"PublicIP":"192.168.1.9","PublicIPv6":"fd00:1::9","BackendType":"vxlan","BackendData":{"VNI":1,"VtepMAC":"0e:00:00:00:00:09"},"BackendV6Data":{"VNI":1,"VtepMAC":"0e:00:00:00:00:09"}}' > /dev/null
-wait_for 20 routes_on fd00:244:0:d2::/64
+pd_wait 20 routes_on fd00:244:0:d2::/64
 appeared=$?
-wait_for 30 routes_off 10.244.210.0/24 && routes_off fd00:244:0:d2::/64
+pd_wait 30 routes_off 10.244.210.0/24 && routes_off fd00:244:0:d2::/64
 ktap_result "a lease that expires appears, then disappears from n1, n2, n3 (appeared: rc $appeared)" $(($? | appeared))
 
 # ----------------------------------------------------- bad leases ----
@@ -257,7 +257,7 @@ skips_ok()
 	[ "$(pd_metric 1 podnetd_leases_skipped 'reason="backend"')" = 2 ] &&
 	[ "$(pd_metric 1 podnetd_leases_skipped 'reason="own_subnet"')" = 1 ]
 }
-wait_for 30 skips_ok
+pd_wait 30 skips_ok
 rc=$?
 routes_after=$(pnctl "$N1" route show dev pn0 | sort)
 [ "$routes_after" = "$routes_before" ] || { rc=1; ktap_info "n1's routes before:" "$routes_before" "after:" "$routes_after"; }
@@ -287,8 +287,8 @@ lease_back()
 {
 	[ "$(ectl get --print-value-only "$PD_PREFIX/subnets/$key1")" = "$value1" ]
 }
-if [ -n "$value1" ] && wait_for 30 lease_back &&
-   [ "$(pd_key 1)" = "$key1" ] && wait_for 20 ping_ok "${PN_POD_NS[3a]}" "${PD_POD_IP4[1]}"; then
+if [ -n "$value1" ] && pd_wait 30 lease_back &&
+   [ "$(pd_key 1)" = "$key1" ] && pd_wait 20 ping_ok "${PN_POD_NS[3a]}" "${PD_POD_IP4[1]}"; then
 	ktap_ok "its own lease deleted: n1 takes the same subnet back ($key1)"
 else
 	podnetd_log 1
@@ -303,7 +303,7 @@ pinger()
 {
 	bg_run "${PN_POD_NS[${2}a]}" ping -n -i 0.1 "$3" > "$PN_TMP/$1.ping" 2>&1
 	PINGER=$BG_PID
-	wait_for 20 grep -q 'bytes from' "$PN_TMP/$1.ping"
+	pd_wait 20 grep -q 'bytes from' "$PN_TMP/$1.ping"
 }
 
 # ping_lost NAME PID: stop it; nothing lost (prints its summary)
@@ -321,10 +321,10 @@ follows()
 {
 	local k="$PD_PREFIX/subnets/10.244.$1.0-24&fd00:244:0:$1::-64"
 
-	wait_for 60 ectl put "$k" "{\"PublicIP\":\"192.168.1.9\",\"PublicIPv6\":\"fd00:1::9\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"0e:00:00:00:00:09\"},\"BackendV6Data\":{\"VNI\":1,\"VtepMAC\":\"0e:00:00:00:00:09\"}}" &&
-	wait_for 60 routes_on "10.244.$1.0/24" &&
-	wait_for 60 ectl del "$k" &&
-	wait_for 60 routes_off "10.244.$1.0/24"
+	pd_wait 60 ectl put "$k" "{\"PublicIP\":\"192.168.1.9\",\"PublicIPv6\":\"fd00:1::9\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"0e:00:00:00:00:09\"},\"BackendV6Data\":{\"VNI\":1,\"VtepMAC\":\"0e:00:00:00:00:09\"}}" &&
+	pd_wait 60 routes_on "10.244.$1.0/24" &&
+	pd_wait 60 ectl del "$k" &&
+	pd_wait 60 routes_off "10.244.$1.0/24"
 }
 
 pinger m1 1 "${PD_POD_IP4[2]}"
@@ -353,7 +353,7 @@ for n in 1 2 3; do
 done
 ktap_result "quorum lost (two members killed): tables unchanged, pods keep talking, /healthz answers" $rc
 pd_etcd_start 1 2
-if wait_for 90 ectl endpoint health && follows 231; then
+if pd_wait 90 ectl endpoint health && follows 231; then
 	ktap_ok "quorum back: podnetd follows the store again (a new lease reaches n1, n2, n3)"
 else
 	podnetd_log 1
@@ -387,17 +387,17 @@ pd_etcd_kill "$k"
 # two puts: the first's revision is past the compaction, the one n1's
 # watch resumes from (etcd keeps the compaction's own revision)
 for o in 232 233; do
-	wait_for 60 ectl put "$PD_PREFIX/subnets/10.244.$o.0-24" \
+	pd_wait 60 ectl put "$PD_PREFIX/subnets/10.244.$o.0-24" \
 		"{\"PublicIP\":\"192.168.1.9\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"0e:00:00:00:00:09\"}}"
 done
 rev=$(ectl get "$PD_PREFIX/config" -w json | "$PN_JQ" -r .header.revision)
 ectl compact "$rev" > /dev/null
 pd_etcd_start "$k"
-wait_for 60 ectl endpoint health > /dev/null
+pd_wait 60 ectl endpoint health > /dev/null
 kill -CONT "${PD_PID[1]}"
 ktap_info "n1's watch was on ${ep:-?} (member e${k:-?}), compacted at revision $rev"
-if wait_for 60 compacted &&
-   wait_for 30 pd_has_route 1 10.244.232.0/24 && pd_has_route 1 10.244.233.0/24 &&
+if pd_wait 60 compacted &&
+   pd_wait 30 pd_has_route 1 10.244.232.0/24 && pd_has_route 1 10.244.233.0/24 &&
    [ "$(pd_metric 1 podnetd_syncs_total)" -gt "$s0" ]; then
 	ktap_ok "compaction past n1's watch: counted, listed again and synced (the lease put meanwhile is there)"
 else
@@ -418,7 +418,7 @@ key1=$(pd_key 1)
 kill -KILL "${PD_PID[1]}"
 wait "${PD_PID[1]}" 2> /dev/null
 pd_start 1
-wait_for 90 pd_healthz 1
+pd_wait 90 pd_healthz 1
 rc=$?
 [ $rc -eq 0 ] && [ "$(pd_key 1)" = "$key1" ] && [ "$(pn_vtep_mac "$N1")" = "$mac1" ] &&
 	[[ $(lease_of 1) == *"\"VtepMAC\":\"$mac1\""* ]]
@@ -438,7 +438,7 @@ bg_run "${PN_NODE_NS[5]}" "$PODNETD" --etcd-endpoints="$PD_ENDPOINTS" \
 	--etcd-password "$PD_USER_PW" --iface eth0 --subnet-file "$PN_TMP/n5/rogue.env" \
 	--device pn9 > "$PN_TMP/n5/podnetd.log" 2>&1
 rogue=$BG_PID
-if wait_for 30 grep -qiE 'client certificate' "$PN_TMP/n5/podnetd.log" &&
+if pd_wait 30 grep -qiE 'client certificate' "$PN_TMP/n5/podnetd.log" &&
    [ ! -e "$PN_TMP/n5/rogue.env" ] && ! ip -n "${PN_NODE_NS[5]}" link show pn9 > /dev/null 2>&1; then
 	ktap_info "$(grep -iE -m 1 'client certificate' "$PN_TMP/n5/podnetd.log")"
 	ktap_ok "a client certificate of another CA is refused, and podnetd says so"
@@ -475,7 +475,7 @@ renewed()
 }
 key2=$(pd_key 2)
 id2=$(ectl get "$PD_PREFIX/subnets/$key2" -w json | "$PN_JQ" -r '.kvs[0].lease')
-if wait_for 90 renewed && [ "$(lease_of 2)" = "$value2" ] &&
+if pd_wait 90 renewed && [ "$(lease_of 2)" = "$value2" ] &&
    ttl=$(ectl lease timetolive "$(printf '%x' "$id2")" | grep -o 'granted with TTL([0-9]*s)') &&
    [ "$ttl" = "granted with TTL(86400s)" ]; then
 	ktap_ok "n2 renewed its lease (a new grant and a put, the same value; $ttl)"
@@ -494,7 +494,7 @@ pn0_back()
 	[ "$(pnctl "${PN_NODE_NS[2]}" route show dev pn0 | wc -l)" = 6 ]
 }
 ip -n "${PN_NODE_NS[2]}" link del pn0
-if wait_for 30 pn0_back && ping_ok "${PN_POD_NS[2a]}" "${PD_POD_IP4[4]}" &&
+if pd_wait 30 pn0_back && ping_ok "${PN_POD_NS[2a]}" "${PD_POD_IP4[4]}" &&
    ping_ok "${PN_POD_NS[1a]}" "${PD_POD_IP6[2]}"; then
 	ktap_ok "pn0 deleted by hand: n2's podnetd makes it again, same vtep mac, whole table, pods talk"
 else
