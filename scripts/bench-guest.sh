@@ -53,6 +53,10 @@
 #	                     variant's 1-stream TCP test (NAME: the variant),
 #	                     of the route scale's with N routes (routes-N),
 #	                     of the control plane's podnetctl -batch (cp)
+#	BENCH_PARTS          what to measure (variants scale lookup mem cp pd:
+#	                     all of them)
+#	BENCH_PD_LEASES      leases in etcd for podnetd's start (5000; smoke 500)
+#	BENCH_PD_EVENTS      lease puts timed to their route (200; smoke 20)
 
 set -u
 # shellcheck source=selftests/lib.sh
@@ -88,6 +92,8 @@ N2=$(node_ns 2)
 P1=$(pod_ns 1 a)
 P2=$(pod_ns 2 a)
 SERVER=$(pod_ip4 2 a)
+# shellcheck source=scripts/bench-podnetd.sh
+. "$PN_TOP/scripts/bench-podnetd.sh"
 MAC1=02:00:00:f1:a0:01
 MAC2=02:00:00:f1:a0:02
 SOCKPERF_PORT=11111
@@ -794,19 +800,27 @@ fi
 	printf 'meta\ticount\t0\t%s\n' "${PODNET_VM_ICOUNT:--}"
 	printf 'meta\tmem_routes\t0\t%s\n' "$MEM_ROUTES"
 	printf 'meta\tcp_routes\t0\t%s\n' "$CP_ROUTES"
+	printf 'meta\tpd_leases\t0\t%s\n' "$PD_LEASES"
 } >> "$RAW"
 
-for ((round = 1; round <= ROUNDS; round++)); do
-	for v in $VARIANTS; do
-		variant_measure "$v" "$round"
+# part NAME: BENCH_PARTS (default: all) has NAME
+part() { [[ " ${BENCH_PARTS:-variants scale lookup mem cp pd} " == *" $1 "* ]]; }
+if part variants; then
+	for ((round = 1; round <= ROUNDS; round++)); do
+		for v in $VARIANTS; do
+			variant_measure "$v" "$round"
+		done
 	done
-done
-note "variants done after $((SECONDS - start)) s"
-scale_measure
-note "route scale done after $((SECONDS - start)) s"
-lookup_measure
-mem_measure
-cp_measure
+	note "variants done after $((SECONDS - start)) s"
+fi
+if part scale; then
+	scale_measure
+	note "route scale done after $((SECONDS - start)) s"
+fi
+! part lookup || lookup_measure
+! part mem || mem_measure
+! part cp || cp_measure
+! part pd || pd_measure
 note "bench-guest: done in $((SECONDS - start)) s"
 echo "1..$TAP_N"
 [ "$TAP_FAIL" -eq 0 ]

@@ -144,6 +144,15 @@ class Report:
         self.target("install node routes: flannel's 3 tables / podnetctl -batch",
                     ratio(g("cp_install_ms", "flannel-vxlan"),
                           g("cp_install_ms", "podnet-batch")), ">=", 5.0, "x")
+        # issue 20: podnetd
+        self.target("podnetd start to full table: flanneld's way / podnetd",
+                    ratio(g("pd_start_ms", "flannel-way"),
+                          g("pd_start_ms", "podnetd")), ">=", 10.0, "x")
+        self.target("podnetd: etcd put to kernel route, p99",
+                    g("pd_event_p99_ms", "podnetd"), "<=", 50, "ms")
+        self.target("podnetd: resident memory",
+                    None if g("pd_rss_kb", "podnetd") is None
+                    else g("pd_rss_kb", "podnetd") / 1024, "<=", 20, "MB")
 
     def native_lookup(self):
         """The in-kernel lookup time scaled by the emulator's slowdown of
@@ -293,6 +302,21 @@ class Report:
           % fmt(g(("cp_sync_ms", "podnet-same"))))
         w("  (starting podnetctl once: %s ms)"
           % fmt(g(("cp_startup_ms", "podnetctl"))))
+        w("")
+        w("podnetd (%s leases in one etcd member)" % self.meta.get("pd_leases", "?"))
+        w("")
+        fs = g(("pd_start_ms", "flannel-way"))
+        ps = g(("pd_start_ms", "podnetd"))
+        w("  flanneld's way: list + ip -batch + bridge -batch   %s ms" % fmt(fs))
+        w("  podnetd: start until pn0 has every lease           %s ms"
+          " (%s x faster)" % (fmt(ps), fmt(ratio(fs, ps), "%.1f")))
+        w("  podnetd: etcd put to route, p50 / p99             %s / %s ms"
+          " (the put's answer alone, p50: %s ms)"
+          % (fmt(g(("pd_event_p50_ms", "podnetd"))),
+             fmt(g(("pd_event_p99_ms", "podnetd"))),
+             fmt(g(("pd_put_p50_ms", "etcd")))))
+        w("  podnetd: resident memory                          %s kB"
+          % fmt(g(("pd_rss_kb", "podnetd")), "%.0f"))
         w("")
         w("Targets of issue 5")
         w("")

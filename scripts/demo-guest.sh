@@ -2,47 +2,88 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo-guest.sh: the demo itself, inside the VM (scripts/demo.sh boots it).
-# Builds the topology of the selftests (three nodes on one underlay bridge,
-# two pods each, pn0 on every node), then shows it working.
+# A cluster of podnet nodes as it runs for real: an etcd cluster of three
+# members (TLS, users), podnetd on three nodes taking their subnets from
+# it in flannel's schema, pods made by the CNI reference plugins from the
+# conflist podnetd writes; then a fourth node joins and the others follow.
+# Pods ping pods across nodes, and a packet from the underlay is decoded.
 set -u
 # shellcheck source=selftests/lib.sh
 . "$(dirname "$(readlink -f "$0")")/../selftests/lib.sh"
+# shellcheck source=selftests/pd_lib.sh
+. "$PN_LIB_DIR/pd_lib.sh"
 
 say() { printf '\n=== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 podnet_load || exit 1
 pn_tmpdir
-topo_create || { echo "demo: topology setup failed" >&2; exit 1; }
-n1=$(node_ns 1)
+n1=${PN_NODE_NS[1]}
 
-say "node 1: the podnet device and its peers and routes"
+say "an etcd cluster of three members, TLS client certificates, users"
+{
+	pd_certs && topo_underlay &&
+	for n in 1 2 3 4; do topo_node_bare "$n" 46 || exit 1; done &&
+	pd_etcd_start 1 2 3 && pd_etcd_setup
+} > "$PN_TMP/setup.log" 2>&1 || { cat "$PN_TMP/setup.log"; echo "demo: setup failed" >&2; exit 1; }
+run ectl get "$PD_PREFIX/config" --print-value-only
+
+say "podnetd on nodes 1, 2, 3 (flanneld's flags)"
+for n in 1 2 3; do
+	pd_start "$n"
+done
+for n in 1 2 3; do
+	wait_for 90 pd_healthz "$n" || { tail "$PN_TMP/n$n/podnetd.log"; exit 1; }
+done
+echo "node 1's podnetd:"
+sed 's/^/  /' "$PN_TMP/n1/podnetd.log"
+say "the leases in etcd, in flanneld's JSON"
+ectl get --prefix "$PD_PREFIX/subnets/" | paste - - | sed 's/^/  /'
+say "node 1: what podnetd wrote for the pods, and pn0"
+run cat "$PN_TMP/n1/subnet.env"
 run ip netns exec "$n1" "$PODNETCTL" show
 run ip netns exec "$n1" "$PODNETCTL" peer show
 run ip netns exec "$n1" "$PODNETCTL" route show
-run ip netns exec "$n1" "$PODNETCTL" route get 10.244.3.11
 
-say "pods ping pods on other nodes (IPv4 and IPv6 pods, IPv4 underlay)"
+say "pods made by the CNI reference plugins (bridge, host-local, portmap)"
+for n in 1 2 3; do
+	pd_pod "$n" "$PN_TMP/n$n/cni/10-podnet.conflist" || exit 1
+	echo "  node $n: pod ${PD_POD_IP4[$n]} ${PD_POD_IP6[$n]}"
+done
+
+# pings FROM...: each pod pings every other, IPv4 and IPv6
 rc=0
-for src in 1a 2b 3a; do
-	n=${src%?}
-	p=${src#?}
-	for dst in 1 2 3; do
-		[ "$dst" -ne "$n" ] || continue
-		for ip in "$(pod_ip4 "$dst" b)" "$(pod_ip6 "$dst" a)"; do
-			if ip netns exec "$(pod_ns "$n" "$p")" ping -c 1 -W 2 "$ip" > /dev/null; then
-				echo "pod $src -> $ip: ok"
-			else
-				echo "pod $src -> $ip: FAILED"
-				rc=1
-			fi
+pings()
+{
+	local a b ip
+
+	for a in "$@"; do
+		for b in "$@"; do
+			[ "$a" != "$b" ] || continue
+			for ip in "${PD_POD_IP4[$b]}" "${PD_POD_IP6[$b]}"; do
+				if ping_ok "${PN_POD_NS[${a}a]}" "$ip"; then
+					echo "  pod on node $a -> $ip: ok"
+				else
+					echo "  pod on node $a -> $ip: FAILED"
+					rc=1
+				fi
+			done
 		done
 	done
-done
+}
+say "pods ping pods on other nodes"
+pings 1 2 3
+
+say "node 4 joins: podnetd takes a subnet, the others follow at once"
+pd_start 4
+wait_for 90 pd_healthz 4 || exit 1
+pd_pod 4 "$PN_TMP/n4/cni/10-podnet.conflist" || exit 1
+run ip netns exec "$n1" "$PODNETCTL" route show
+pings 1 4
 
 say "a packet on the underlay, decoded"
 capture_start "$UL_NS" ul-n1 "$PN_TMP/demo.pcap" -c 2 udp port "$PN_PORT" || rc=1
-ip netns exec "$(pod_ns 1 a)" ping -c 1 -W 2 "$(pod_ip4 2 a)" > /dev/null || rc=1
+ip netns exec "${PN_POD_NS[1a]}" ping -c 1 -W 2 "${PD_POD_IP4[2]}" > /dev/null || rc=1
 capture_stop
 if command -v tshark > /dev/null; then
 	run tshark -r "$PN_TMP/demo.pcap" -d "udp.port==$PN_PORT,vxlan" -V -c 1 \
@@ -51,8 +92,10 @@ else
 	pcap_decode "$PN_TMP/demo.pcap" || rc=1
 fi
 
-say "node 1: counters after the pings"
-run ip netns exec "$n1" "$PODNETCTL" -s peer show
+say "node 1: podnetd's metrics"
+ns_run "$n1" curl -s "http://127.0.0.1:$PD_HEALTH_PORT/metrics" |
+	grep -E '^podnetd_(peers|routes|leases|syncs_total|lease_events_total|watch_reconnects_total)' |
+	sed 's/^/  /'
 
 if [ "$rc" -eq 0 ]; then
 	say "demo: every ping answered"

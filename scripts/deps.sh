@@ -23,8 +23,12 @@ PACKAGES=(
 	sparse bc flex bison libelf-dev libssl-dev shellcheck yamllint ccache
 	# scripts/lint.sh: checkpatch's spelling dictionary, the YNL spec's schema check
 	codespell python3-jsonschema
-	# userspace
+	# userspace: podnetctl; podnetd's JSON, HTTP, nftables and systemd
 	libmnl-dev pkg-config python3-yaml
+	libjson-c-dev libcurl4-openssl-dev libnftables-dev libsystemd-dev
+	# podnetd's selftests and demo: etcd, the CNI reference plugins, the
+	# test certificates, requests to /metrics, nftables' command
+	etcd-server etcd-client containernetworking-plugins openssl curl nftables
 	# tools used by the selftests and the demo (inside the VM, from the host root)
 	iproute2 iputils-ping ethtool iperf3 tcpdump tshark
 	# JSON and TCP in the selftests: python3 takes about a second to start

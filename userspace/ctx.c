@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * podnetctl: the sockets of a run, the podnet family and the attributes
+ * libpodnet: the sockets of a program, the podnet family and the attributes
  * every podnet message shares (PODNET_A_IFINDEX, PODNET_A_IFNAME).
  */
 #include <errno.h>
@@ -10,9 +10,9 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include "podnetctl.h"
+#include "pnl.h"
 
-struct nl_sock *pn_rtnl(struct pn_ctx *c)
+struct nl_sock *pn_rtnl(struct pn_nl *c)
 {
 	if (!c->rtnl)
 		c->rtnl = nl_open(NETLINK_ROUTE);
@@ -23,7 +23,7 @@ struct nl_sock *pn_rtnl(struct pn_ctx *c)
  * Open the generic netlink socket and resolve the family. A failure is not
  * remembered: in -batch, "link add" may load the module for later lines.
  */
-int pn_genl(struct pn_ctx *c)
+int pn_genl(struct pn_nl *c)
 {
 	int err;
 
@@ -41,7 +41,7 @@ int pn_genl(struct pn_ctx *c)
 	return err ? -1 : 0;
 }
 
-void pn_ctx_free(struct pn_ctx *c)
+void pn_nl_close(struct pn_nl *c)
 {
 	nl_close(c->rtnl);
 	nl_close(c->genl);
@@ -49,7 +49,7 @@ void pn_ctx_free(struct pn_ctx *c)
 	c->family.id = 0;
 }
 
-struct nlmsghdr *pn_msg(const struct pn_ctx *c, char *buf, size_t size,
+struct nlmsghdr *pn_msg(const struct pn_nl *c, char *buf, size_t size,
 			uint8_t cmd, uint16_t flags, uint32_t ifindex)
 {
 	struct nlmsghdr *nlh = genl_msg(buf, size, c->family.id,

@@ -50,9 +50,9 @@ static int dev_list(struct pn_ctx *c, struct pn_dev **devs, size_t *n)
 
 	*devs = NULL;
 	*n = 0;
-	if (pn_genl(c))
+	if (pn_genl(&c->nl))
 		return -1;
-	if (nl_dump(c->genl, pn_msg(c, buf, sizeof(buf), PODNET_CMD_DEV_GET,
+	if (nl_dump(c->nl.genl, pn_msg(&c->nl, buf, sizeof(buf), PODNET_CMD_DEV_GET,
 				    0, 0), dev_list_cb, &l)) {
 		free(l.v);
 		return -1;
@@ -76,7 +76,7 @@ int pn_dev_pick(struct pn_ctx *c, const char *name, struct pn_dev *dev)
 		if (pn_ifindex(name, &dev->ifindex))
 			return -1;
 		snprintf(dev->name, sizeof(dev->name), "%s", name);
-		return pn_genl(c);
+		return pn_genl(&c->nl);
 	}
 	if (dev_list(c, &devs, &n))
 		return -1;
@@ -135,7 +135,7 @@ int pn_show_per_dev(struct pn_ctx *c, int argc, char **argv,
 	out_list_begin();
 	for (i = 0; i < n && !err; i++) {
 		show.dev = &devs[i];
-		err = nl_dump(c->genl, pn_msg(c, buf, sizeof(buf), cmd, 0,
+		err = nl_dump(c->nl.genl, pn_msg(&c->nl, buf, sizeof(buf), cmd, 0,
 					   devs[i].ifindex),
 			      cb, &show);
 	}
@@ -143,54 +143,6 @@ int pn_show_per_dev(struct pn_ctx *c, int argc, char **argv,
 	free(devs);
 	return err;
 }
-
-static const enum mnl_attr_data_type dev_types[PODNET_A_DEV_MAX + 1] = {
-	[PODNET_A_DEV_VNI]	= MNL_TYPE_U32,
-	[PODNET_A_DEV_PORT]	= MNL_TYPE_U16,
-	[PODNET_A_DEV_LOCAL]	= MNL_TYPE_BINARY,
-	[PODNET_A_DEV_LINK]	= MNL_TYPE_U32,
-	[PODNET_A_DEV_ENCAP]	= MNL_TYPE_U8,
-	[PODNET_A_DEV_TTL]	= MNL_TYPE_U8,
-	[PODNET_A_DEV_TOS]	= MNL_TYPE_U8,
-	[PODNET_A_DEV_MTU]	= MNL_TYPE_U32,
-	[PODNET_A_DEV_VTEP_MAC]	= MNL_TYPE_BINARY,
-	[PODNET_A_DEV_PEERS]	= MNL_TYPE_U32,
-	[PODNET_A_DEV_ROUTES]	= MNL_TYPE_U32,
-	[PODNET_A_DEV_STATS]	= MNL_TYPE_NESTED,
-	[PODNET_A_DEV_MAX_PEERS]	= MNL_TYPE_U32,
-	[PODNET_A_DEV_MAX_ROUTES]	= MNL_TYPE_U32,
-	[PODNET_A_DEV_UNDERLAY_STATS]	= MNL_TYPE_NESTED,
-};
-
-static const char *const dev_stat_names[PODNET_STAT_MAX + 1] = {
-	[PODNET_STAT_RX_BAD_HEADER]	= "rx_bad_header",
-	[PODNET_STAT_RX_UNKNOWN_VNI]	= "rx_unknown_vni",
-	[PODNET_STAT_RX_UNKNOWN_PEER]	= "rx_unknown_peer",
-	[PODNET_STAT_RX_SPOOFED]	= "rx_spoofed",
-	[PODNET_STAT_RX_BAD_INNER]	= "rx_bad_inner",
-	[PODNET_STAT_RX_ECN]		= "rx_ecn",
-	[PODNET_STAT_RX_DEV_DOWN]	= "rx_dev_down",
-	[PODNET_STAT_TX_NO_ROUTE]	= "tx_no_route",
-	[PODNET_STAT_TX_UNDERLAY]	= "tx_underlay",
-	[PODNET_STAT_TX_BAD_INNER]	= "tx_bad_inner",
-	[PODNET_STAT_TX_NOMEM]		= "tx_nomem",
-	[PODNET_STAT_TX_TOO_BIG]	= "tx_too_big",
-};
-
-static const enum mnl_attr_data_type dev_stat_types[PODNET_STAT_MAX + 1] = {
-	[PODNET_STAT_RX_BAD_HEADER]	= MNL_TYPE_U64,
-	[PODNET_STAT_RX_UNKNOWN_VNI]	= MNL_TYPE_U64,
-	[PODNET_STAT_RX_UNKNOWN_PEER]	= MNL_TYPE_U64,
-	[PODNET_STAT_RX_SPOOFED]	= MNL_TYPE_U64,
-	[PODNET_STAT_RX_BAD_INNER]	= MNL_TYPE_U64,
-	[PODNET_STAT_RX_ECN]		= MNL_TYPE_U64,
-	[PODNET_STAT_RX_DEV_DOWN]	= MNL_TYPE_U64,
-	[PODNET_STAT_TX_NO_ROUTE]	= MNL_TYPE_U64,
-	[PODNET_STAT_TX_UNDERLAY]	= MNL_TYPE_U64,
-	[PODNET_STAT_TX_BAD_INNER]	= MNL_TYPE_U64,
-	[PODNET_STAT_TX_NOMEM]		= MNL_TYPE_U64,
-	[PODNET_STAT_TX_TOO_BIG]	= MNL_TYPE_U64,
-};
 
 /*
  * The drop counters of @nest in a group @name: rx_* on one text line, tx_*
@@ -203,19 +155,19 @@ static void print_dev_stats(const char *name, const char *label,
 	bool tx = false;
 	unsigned int i;
 
-	nl_parse_nested(nest, dev_stat_types, PODNET_STAT_MAX, tb);
+	nl_parse_nested(nest, pn_dev_stat_types, PODNET_STAT_MAX, tb);
 
 	out_group_begin(name);
 	if (label && !out_is_json())
 		out_head(name, label, ":");
 	for (i = 1; i <= PODNET_STAT_MAX; i++) {
-		if (!dev_stat_names[i] || !tb[i])
+		if (!pn_dev_stat_names[i] || !tb[i])
 			continue;
-		if (!tx && !strncmp(dev_stat_names[i], "tx_", 3)) {
+		if (!tx && !strncmp(pn_dev_stat_names[i], "tx_", 3)) {
 			tx = true;
 			out_newline();
 		}
-		out_uint(dev_stat_names[i], mnl_attr_get_u64(tb[i]));
+		out_uint(pn_dev_stat_names[i], mnl_attr_get_u64(tb[i]));
 	}
 	out_group_end();
 }
@@ -266,7 +218,7 @@ int pn_print_dev(const struct nlmsghdr *nlh, void *data)
 	pn_parse_top(nlh, top);
 	if (pn_top_other_dev(top, show->dev))
 		return MNL_CB_OK;
-	nl_parse_nested(top[PODNET_A_DEV], dev_types, PODNET_A_DEV_MAX, tb);
+	nl_parse_nested(top[PODNET_A_DEV], pn_dev_types, PODNET_A_DEV_MAX, tb);
 
 	out_obj_begin();
 	out_head("ifname", pn_top_ifname(top, show->dev, name), ":");
@@ -327,18 +279,18 @@ int do_show(struct pn_ctx *c, int argc, char **argv)
 	}
 	if (pn_parse_kw(argc, argv, kw, 1, "show"))
 		return -1;
-	if (name ? pn_dev_pick(c, name, &dev) : pn_genl(c))
+	if (name ? pn_dev_pick(c, name, &dev) : pn_genl(&c->nl))
 		return -1;
 
 	out_list_begin();
 	if (name) {
 		show.dev = &dev;
-		err = nl_request(c->genl, pn_msg(c, buf, sizeof(buf),
+		err = nl_request(c->nl.genl, pn_msg(&c->nl, buf, sizeof(buf),
 						 PODNET_CMD_DEV_GET, 0,
 						 dev.ifindex),
 				 pn_print_dev, &show);
 	} else {
-		err = nl_dump(c->genl, pn_msg(c, buf, sizeof(buf),
+		err = nl_dump(c->nl.genl, pn_msg(&c->nl, buf, sizeof(buf),
 					      PODNET_CMD_DEV_GET, 0, 0),
 			      pn_print_dev, &show);
 	}

@@ -132,20 +132,20 @@ int do_monitor(struct pn_ctx *c, int argc, char **argv)
 		return 0;
 	}
 	if (pn_parse_kw(argc, argv, kw, 1, "monitor") ||
-	    (name ? pn_dev_pick(c, name, &dev) : pn_genl(c)))
+	    (name ? pn_dev_pick(c, name, &dev) : pn_genl(&c->nl)))
 		return -1;
 	if (name)
 		m.show.dev = &dev;
-	if (!c->family.mcgrp_id)
+	if (!c->nl.family.mcgrp_id)
 		return pn_err("the podnet family has no \"%s\" group.",
 			      PODNET_GENL_MCGRP_EVENTS);
-	m.family = c->family.id;
+	m.family = c->nl.family.id;
 
 	/* its own socket: the answers of requests never mix with events */
 	s = nl_open(NETLINK_GENERIC);
 	if (!s)
 		return -1;
-	err = nl_join_group(s, c->family.mcgrp_id);
+	err = nl_join_group(s, c->nl.family.mcgrp_id);
 	if (err)
 		fprintf(stderr, "Cannot join the \"%s\" group: %s\n",
 			PODNET_GENL_MCGRP_EVENTS, strerror(-err));

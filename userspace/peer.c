@@ -144,29 +144,6 @@ int pn_peer_parse(int argc, char **argv, const char **dev, bool opts,
 	return 0;
 }
 
-/* PODNET_A_PEER { ADDR, [PORT], [ENCAP], [MAC] } */
-void pn_peer_put(struct nlmsghdr *nlh, const struct pn_peer *p)
-{
-	struct nlattr *nest = mnl_attr_nest_start(nlh, PODNET_A_PEER);
-
-	nl_put_addr(nlh, PODNET_A_PEER_ADDR, &p->addr);
-	if (p->has_port)
-		mnl_attr_put_u16(nlh, PODNET_A_PEER_PORT, (uint16_t)p->port);
-	if (p->has_encap)
-		mnl_attr_put_u8(nlh, PODNET_A_PEER_ENCAP, (uint8_t)p->encap);
-	if (p->has_mac)
-		mnl_attr_put(nlh, PODNET_A_PEER_MAC, PN_ETH_ALEN, p->mac);
-	mnl_attr_nest_end(nlh, nest);
-}
-
-size_t pn_peer_size(const struct pn_peer *p)
-{
-	return nl_attr_size(0) + nl_attr_size(p->addr.len) +
-	       (p->has_port ? nl_attr_size(sizeof(uint16_t)) : 0) +
-	       (p->has_encap ? nl_attr_size(sizeof(uint8_t)) : 0) +
-	       (p->has_mac ? nl_attr_size(PN_ETH_ALEN) : 0);
-}
-
 /* peer add|change|del ADDR [dev NAME] [port P] [encap E] [mac MAC] */
 static int peer_modify(struct pn_ctx *c, uint8_t cmd, const char *what,
 		       int argc, char **argv)
@@ -182,9 +159,9 @@ static int peer_modify(struct pn_ctx *c, uint8_t cmd, const char *what,
 	    pn_dev_pick(c, name, &dev))
 		return -1;
 
-	nlh = pn_msg(c, buf, sizeof(buf), cmd, 0, dev.ifindex);
+	nlh = pn_msg(&c->nl, buf, sizeof(buf), cmd, 0, dev.ifindex);
 	pn_peer_put(nlh, &p);
-	return nl_request(c->genl, nlh, NULL, NULL);
+	return nl_request(c->nl.genl, nlh, NULL, NULL);
 }
 
 int do_peer(struct pn_ctx *c, int argc, char **argv)

@@ -190,6 +190,6 @@ int main(int argc, char **argv)
 	else
 		ret = dispatch(&c, argc - 1, argv + 1);
 	out_fini();
-	pn_ctx_free(&c);
+	pn_nl_close(&c.nl);
 	return ret ? 1 : 0;
 }

@@ -12,38 +12,14 @@
 
 #include <linux/podnet.h>
 
-#include "genl.h"
-#include "nl.h"
+#include "pnl.h"
 
+/* The state of one run: the sockets, and the global options. */
 struct pn_ctx {
+	struct pn_nl nl;
 	int stats;			/* -s */
 	bool force;			/* -force: -batch goes on after errors */
-	struct nl_sock *rtnl;		/* opened on first use */
-	struct nl_sock *genl;		/* opened on first use */
-	struct genl_family family;	/* id 0: not resolved yet */
 };
-
-/* A podnet device of the namespace. */
-struct pn_dev {
-	uint32_t ifindex;
-	char name[IF_NAMESIZE];
-};
-
-/* ctx.c: sockets, the podnet family, message helpers. All print errors. */
-struct nl_sock *pn_rtnl(struct pn_ctx *c);
-int pn_genl(struct pn_ctx *c);
-void pn_ctx_free(struct pn_ctx *c);
-/* A podnet request in @buf of @size bytes (see genl_msg()). */
-struct nlmsghdr *pn_msg(const struct pn_ctx *c, char *buf, size_t size,
-			uint8_t cmd, uint16_t flags, uint32_t ifindex);
-void pn_parse_top(const struct nlmsghdr *nlh,
-		  const struct nlattr *tb[PODNET_A_MAX + 1]);
-const char *pn_top_ifname(const struct nlattr *const tb[PODNET_A_MAX + 1],
-			  const struct pn_dev *dev, char *buf);
-bool pn_top_other_dev(const struct nlattr *const tb[PODNET_A_MAX + 1],
-		      const struct pn_dev *dev);
-const char *pn_ifname(uint32_t ifindex, char *buf);
-int pn_ifindex(const char *name, uint32_t *ifindex);
 
 /* device.c: finding podnet devices; "show". */
 int pn_dev_pick(struct pn_ctx *c, const char *name, struct pn_dev *dev);
@@ -63,14 +39,6 @@ int pn_print_route(const struct nlmsghdr *nlh, void *data);
 /* "dev pn0 peers N routes N" of a PODNET_CMD_SYNC notification */
 int pn_print_sync(const struct nlmsghdr *nlh, void *data);
 
-/* A peer's settings as given: "peer add|change|del" and sync files. */
-struct pn_peer {
-	struct pn_addr addr;
-	uint32_t port, encap;
-	uint8_t mac[PN_ETH_ALEN];
-	bool has_port, has_encap, has_mac;
-};
-
 /*
  * peer.c: "ADDR [dev NAME] [port P] [encap E] [mac MAC]". @dev NULL: no
  * "dev" keyword; @opts false: no port, encap or mac (peer del). Prints
@@ -78,24 +46,9 @@ struct pn_peer {
  */
 int pn_peer_parse(int argc, char **argv, const char **dev, bool opts,
 		  const char *what, struct pn_peer *p);
-/* The PODNET_A_PEER nest of @p, and its size in bytes. */
-void pn_peer_put(struct nlmsghdr *nlh, const struct pn_peer *p);
-size_t pn_peer_size(const struct pn_peer *p);
-
-/* A route as given: "route add|replace|del" and sync files. */
-struct pn_route {
-	struct pn_prefix prefix;
-	struct pn_addr via;
-	bool has_via;
-};
-
 /* route.c: "PREFIX [via ADDR] [dev NAME]", @dev as for pn_peer_parse(). */
 int pn_route_parse(int argc, char **argv, const char **dev, const char *what,
 		   struct pn_route *r);
-/* The PODNET_A_ROUTE nest of @r, and its size in bytes. */
-void pn_route_put(struct nlmsghdr *nlh, const struct pn_route *r, bool replace);
-size_t pn_route_size(const struct pn_route *r, bool replace);
-
 /*
  * link.c: the RTM_NEWLINK request of "link add|set NAME [OPTIONS]" (@argv
  * starts at NAME) in @buf of @size bytes, zeroed first. The ifindex of the

@@ -78,7 +78,7 @@ static int route_get(struct pn_ctx *c, int argc, char **argv)
 	    pn_dev_pick(c, name, &dev))
 		return -1;
 
-	nlh = pn_msg(c, buf, sizeof(buf), PODNET_CMD_ROUTE_GET, 0,
+	nlh = pn_msg(&c->nl, buf, sizeof(buf), PODNET_CMD_ROUTE_GET, 0,
 		     dev.ifindex);
 	nest = mnl_attr_nest_start(nlh, PODNET_A_ROUTE);
 	nl_put_addr(nlh, PODNET_A_ROUTE_PREFIX, &addr);
@@ -86,7 +86,7 @@ static int route_get(struct pn_ctx *c, int argc, char **argv)
 
 	show.dev = &dev;
 	out_list_begin();
-	err = nl_request(c->genl, nlh, pn_print_route, &show);
+	err = nl_request(c->nl.genl, nlh, pn_print_route, &show);
 	out_list_end();
 	return err;
 }
@@ -109,28 +109,6 @@ int pn_route_parse(int argc, char **argv, const char **dev, const char *what,
 	return 0;
 }
 
-/* PODNET_A_ROUTE { PREFIX, PREFIX_LEN, [VIA], [REPLACE] } */
-void pn_route_put(struct nlmsghdr *nlh, const struct pn_route *r, bool replace)
-{
-	struct nlattr *nest = mnl_attr_nest_start(nlh, PODNET_A_ROUTE);
-
-	nl_put_addr(nlh, PODNET_A_ROUTE_PREFIX, &r->prefix.addr);
-	mnl_attr_put_u8(nlh, PODNET_A_ROUTE_PREFIX_LEN, r->prefix.len);
-	if (r->has_via)
-		nl_put_addr(nlh, PODNET_A_ROUTE_VIA, &r->via);
-	if (replace)
-		mnl_attr_put(nlh, PODNET_A_ROUTE_REPLACE, 0, NULL);
-	mnl_attr_nest_end(nlh, nest);
-}
-
-size_t pn_route_size(const struct pn_route *r, bool replace)
-{
-	return nl_attr_size(0) + nl_attr_size(r->prefix.addr.len) +
-	       nl_attr_size(sizeof(uint8_t)) +
-	       (r->has_via ? nl_attr_size(r->via.len) : 0) +
-	       (replace ? nl_attr_size(0) : 0);
-}
-
 /* route add|replace|del PREFIX [via ADDR] [dev NAME] */
 static int route_modify(struct pn_ctx *c, uint8_t cmd, bool replace,
 			const char *what, int argc, char **argv)
@@ -149,9 +127,9 @@ static int route_modify(struct pn_ctx *c, uint8_t cmd, bool replace,
 	if (pn_dev_pick(c, name, &dev))
 		return -1;
 
-	nlh = pn_msg(c, buf, sizeof(buf), cmd, 0, dev.ifindex);
+	nlh = pn_msg(&c->nl, buf, sizeof(buf), cmd, 0, dev.ifindex);
 	pn_route_put(nlh, &r, replace);
-	return nl_request(c->genl, nlh, NULL, NULL);
+	return nl_request(c->nl.genl, nlh, NULL, NULL);
 }
 
 int do_route(struct pn_ctx *c, int argc, char **argv)

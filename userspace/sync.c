@@ -14,7 +14,6 @@
 #include "sync.h"
 
 #define SYNC_MAX_WORDS	16	/* the longest line has 8 */
-#define SYNC_MAX_MSG	(1U << 30)	/* nlmsg_len is 32 bits; ~30M routes */
 
 void sync_usage(FILE *f)
 {
@@ -23,21 +22,6 @@ void sync_usage(FILE *f)
 		"where  FILE := one entry a line, '#' starts a comment:\n"
 		"               PREFIX via ADDR\n"
 		"               peer ADDR [port P] [encap E] [mac MAC]\n");
-}
-
-/* Make room for one more element of @size bytes in *@v. */
-static void *grow(void **v, size_t *n, size_t *alloc, size_t size)
-{
-	if (*n == *alloc) {
-		size_t more = *alloc ? *alloc * 2 : 256;
-		void *p = reallocarray(*v, more, size);
-
-		if (!p)
-			return NULL;
-		*v = p;
-		*alloc = more;
-	}
-	return (char *)*v + *n * size;
 }
 
 /* One line of words, with pn_args_where() set to it. */
@@ -50,8 +34,7 @@ static int sync_line(struct pn_sync *s, int argc, char **argv,
 	if (argc == 0)
 		return 0;
 	if (!strcmp(argv[0], "peer")) {
-		p = grow((void **)&s->peers, &s->npeers, &s->peers_size,
-			 sizeof(*p));
+		p = pn_sync_add_peer(s);
 		if (!p)
 			return pn_err("out of memory");
 		if (pn_peer_parse(argc - 1, argv + 1, NULL, true, "sync",
@@ -65,8 +48,7 @@ static int sync_line(struct pn_sync *s, int argc, char **argv,
 	if (!strpbrk(argv[0], ".:"))
 		return pn_err("unknown keyword \"%s\": a line is \"PREFIX via ADDR\" or \"peer ADDR ...\"",
 			      argv[0]);
-	r = grow((void **)&s->routes, &s->nroutes, &s->routes_size,
-		 sizeof(*r));
+	r = pn_sync_add_route(s);
 	if (!r)
 		return pn_err("out of memory");
 	if (pn_route_parse(argc, argv, NULL, "sync", &r->r))
@@ -92,12 +74,8 @@ static int route_key_cmp(const void *a, const void *b)
 
 static int peer_key_cmp(const void *a, const void *b)
 {
-	const struct pn_addr *x = &((const struct pn_sync_peer *)a)->p.addr;
-	const struct pn_addr *y = &((const struct pn_sync_peer *)b)->p.addr;
-
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	return memcmp(x->bytes, y->bytes, x->len);
+	return pn_addr_cmp(&((const struct pn_sync_peer *)a)->p.addr,
+			   &((const struct pn_sync_peer *)b)->p.addr);
 }
 
 static unsigned int line_of(const void *elem)
@@ -216,42 +194,6 @@ int pn_sync_read(FILE *f, const char *name, struct pn_sync *s)
 	return ret;
 }
 
-void pn_sync_free(struct pn_sync *s)
-{
-	free(s->routes);
-	free(s->peers);
-	memset(s, 0, sizeof(*s));
-}
-
-size_t pn_sync_msg_size(const struct pn_sync *s)
-{
-	size_t size = MNL_NLMSG_HDRLEN + MNL_ALIGN(GENL_HDRLEN) +
-		      nl_attr_size(sizeof(uint32_t));
-	size_t i;
-
-	for (i = 0; i < s->nroutes; i++)
-		size += pn_route_size(&s->routes[i].r, false);
-	for (i = 0; i < s->npeers; i++)
-		size += pn_peer_size(&s->peers[i].p);
-	return size;
-}
-
-struct nlmsghdr *pn_sync_msg(const struct pn_ctx *c, char *buf, size_t size,
-			     uint32_t ifindex, const struct pn_sync *s)
-{
-	struct nlmsghdr *nlh;
-	size_t i;
-
-	nlh = pn_msg(c, buf, size, PODNET_CMD_SYNC, 0, ifindex);
-	for (i = 0; i < s->nroutes; i++)
-		pn_route_put(nlh, &s->routes[i].r, false);
-	for (i = 0; i < s->npeers; i++)
-		pn_peer_put(nlh, &s->peers[i].p);
-	if (nlh->nlmsg_len != size)
-		abort();	/* pn_*_size() disagree with pn_*_put() */
-	return nlh;
-}
-
 static int sync_read_file(const char *name, struct pn_sync *s)
 {
 	FILE *f = pn_open_input(name);
@@ -273,8 +215,6 @@ int do_sync(struct pn_ctx *c, int argc, char **argv)
 	};
 	struct pn_sync s;
 	struct pn_dev dev;
-	size_t size;
-	char *buf;
 	int err;
 
 	if (argc == 1 && !strcmp(argv[0], "help")) {
@@ -290,25 +230,10 @@ int do_sync(struct pn_ctx *c, int argc, char **argv)
 		pn_sync_free(&s);
 		return -1;
 	}
-	size = pn_sync_msg_size(&s);
-	buf = size <= SYNC_MAX_MSG ? malloc(size) : NULL;
-	if (!buf) {
-		pn_err("the request would be %zu bytes: %s.", size,
-		       size <= SYNC_MAX_MSG ? "out of memory" : "too large");
-		pn_sync_free(&s);
-		return -1;
-	}
-	err = nl_request(c->genl, pn_sync_msg(c, buf, size, dev.ifindex, &s),
-			 NULL, NULL);
-	free(buf);
+	err = pn_sync_send(&c->nl, dev.ifindex, &s);
 	pn_sync_free(&s);
 	return err;
 }
-
-static const enum mnl_attr_data_type sync_dev_types[PODNET_A_DEV_MAX + 1] = {
-	[PODNET_A_DEV_PEERS]	= MNL_TYPE_U32,
-	[PODNET_A_DEV_ROUTES]	= MNL_TYPE_U32,
-};
 
 /* "dev pn0 peers N routes N" (after the tag "sync" in monitor) */
 int pn_print_sync(const struct nlmsghdr *nlh, void *data)
@@ -321,7 +246,7 @@ int pn_print_sync(const struct nlmsghdr *nlh, void *data)
 	pn_parse_top(nlh, top);
 	if (pn_top_other_dev(top, show->dev))
 		return MNL_CB_OK;
-	nl_parse_nested(top[PODNET_A_DEV], sync_dev_types, PODNET_A_DEV_MAX,
+	nl_parse_nested(top[PODNET_A_DEV], pn_dev_types, PODNET_A_DEV_MAX,
 			tb);
 	out_obj_begin();
 	out_str("dev", pn_top_ifname(top, show->dev, name));

@@ -94,6 +94,14 @@ int pn_addr_from_raw(struct pn_addr *a, const void *raw, size_t len)
 	return 0;
 }
 
+/* An order of addresses: IPv4 before IPv6, then by their bytes. */
+int pn_addr_cmp(const struct pn_addr *a, const struct pn_addr *b)
+{
+	if (a->len != b->len)
+		return a->len < b->len ? -1 : 1;
+	return memcmp(a->bytes, b->bytes, a->len);
+}
+
 const char *pn_addr_str(const struct pn_addr *a, char *buf, size_t size)
 {
 	if (!inet_ntop(a->family, a->bytes, buf, (socklen_t)size))

@@ -37,6 +37,7 @@ enum {
 int pn_parse_addr(const char *s, struct pn_addr *a);
 int pn_parse_prefix(const char *s, struct pn_prefix *p);
 int pn_addr_from_raw(struct pn_addr *a, const void *raw, size_t len);
+int pn_addr_cmp(const struct pn_addr *a, const struct pn_addr *b);
 const char *pn_addr_str(const struct pn_addr *a, char *buf, size_t size);
 const char *pn_prefix_str(const struct pn_prefix *p, char *buf, size_t size);
 unsigned int pn_addr_bits(const struct pn_addr *a);

@@ -47,43 +47,7 @@
 #include "podnetctl.h"
 #include "sync.h"
 #include "utils.h"
-
-static int tests, failures;
-
-static bool ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	tests++;
-	if (!cond)
-		failures++;
-	printf("%sok %d - ", cond ? "" : "not ", tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	return cond;
-}
-
-static void diag_str(const char *what, const char *s)
-{
-	printf("# %s: ", what);
-	for (; *s; s++) {
-		putchar(*s);
-		if (*s == '\n')
-			printf("#   ");
-	}
-	putchar('\n');
-}
-
-static bool is_str(const char *got, const char *want, const char *desc)
-{
-	if (ok(!strcmp(got, want), "%s", desc))
-		return true;
-	diag_str("got ", got);
-	diag_str("want", want);
-	return false;
-}
+#include "tests/tap.h"
 
 /* ---- parsing ---- */
 
@@ -854,7 +818,7 @@ static void test_sync_encode(void)
 		W(1, PODNET_A_PEER_ADDR, "\xc0\xa8\x01\x67"),
 	};
 	const size_t nwant = sizeof(want) / sizeof(want[0]);
-	struct pn_ctx c = { .family = { .id = 0x1d } };
+	struct pn_nl c = { .family = { .id = 0x1d } };
 	struct flat got[32];
 	const struct genlmsghdr *g;
 	struct nlmsghdr *nlh;
@@ -1112,7 +1076,7 @@ static void route_nest_line(const struct nlattr *nest, char *line, size_t size)
 
 static void test_sync_big(void)
 {
-	struct pn_ctx c = { .family = { .id = 0x1d } };
+	struct pn_nl c = { .family = { .id = 0x1d } };
 	unsigned int i, nroute = 0, other = 0, max = 0;
 	const struct nlattr *a, *last = NULL;
 	double t_parse, t_encode;
