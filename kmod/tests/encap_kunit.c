@@ -704,7 +704,6 @@ static void podnet_encap_test_inner_ipv6(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pe_inner(test, hdr, 40, ETH_P_IPV6));
 }
 
-
 /* The derived vtep mac (podnet.rst, "The vtep mac"). */
 static void podnet_encap_test_vtep_mac(struct kunit *test)
 {

@@ -407,7 +407,6 @@ static void podnet_netlink_test_peer_other(struct kunit *test)
 			"ipip over IPv4 and a multicast mac");
 }
 
-
 /*
  * A peer's last_rx in milliseconds, in 64 bits: 60 days of silence are 60
  * days (jiffies_to_msecs() is 32 bits: it wraps after 49.7 days), and

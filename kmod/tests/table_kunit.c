@@ -1628,7 +1628,6 @@ static void podnet_table_test_random(struct kunit *test)
 	/* pt_exit() checks that the memory is back. */
 }
 
-
 /*
  * Readers during writes. The stable routes: 10.X.Y.0/24 for 2048 (X, Y),
  * enough for an index, each to one of PT_RW_PEERS peers. Under them, the
@@ -1778,7 +1777,8 @@ static void podnet_table_test_readers(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, err, 0);
 	kunit_info(test, "%ld lookups during the writes, %ld wrong",
-		   atomic_long_read(&rw->lookups), atomic_long_read(&rw->wrong));
+		   atomic_long_read(&rw->lookups),
+		   atomic_long_read(&rw->wrong));
 	KUNIT_EXPECT_GT(test, atomic_long_read(&rw->lookups), 0);
 	KUNIT_EXPECT_EQ_MSG(test, atomic_long_read(&rw->wrong), 0,
 			    "first wrong answer: %s", rw->first);
