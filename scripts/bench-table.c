@@ -48,6 +48,7 @@ typedef u64 u64_stats_t;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 #define BIT(n) (1UL << (n))
 #define GFP_KERNEL 0
+#define GFP_KERNEL_ACCOUNT 0
 #define WARN_ON(x) (!!(x))
 #define EXPORT_SYMBOL_IF_KUNIT(s)
 #define container_of(p, type, member) \
