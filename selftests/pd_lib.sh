@@ -31,7 +31,9 @@ PD_USER_PW=podnetd-secret
 PD_HEALTH_PORT=9180
 declare -a PD_ETCD_PID=() PD_PID=()
 # the debug kernel (KASAN, lockdep) runs etcd and podnetd about four
-# times slower: its waits are four times longer
+# times slower: its waits, podnetd's and etcdctl's request timeouts are
+# four times longer (a 5 s request timed out there under load: lease
+# grants failed, watches were listed again and again)
 PD_SLOW=1
 [[ $PN_KREL != *-podnet-debug* ]] || PD_SLOW=4
 declare -A PD_POD_IP4=() PD_POD_IP6=()
@@ -138,7 +140,8 @@ ectl()
 
 	ns_run "$UL_NS" etcdctl --endpoints "${ENDPOINTS:-$PD_ENDPOINTS}" \
 		--cacert "$pki/ca.pem" --cert "$pki/root.pem" --key "$pki/root.key" \
-		--dial-timeout 5s --command-timeout 10s "$@"
+		--dial-timeout $((5 * PD_SLOW))s \
+		--command-timeout $((10 * PD_SLOW))s "$@"
 }
 
 # pd_etcd_setup: the underlay namespace's addresses, the members healthy,
@@ -172,6 +175,7 @@ pd_start()
 		--public-ipv6 "${PN_NODE_IP6[$n]}" \
 		--subnet-file "$d/subnet.env" --cni-conf-dir "$d/cni" \
 		--cni-data-dir "$d/ipam" --healthz-port "$PD_HEALTH_PORT" \
+		--etcd-timeout $((5000 * PD_SLOW)) \
 		--log-level "${PD_LOG_LEVEL:-info}" "$@" >> "$d/podnetd.log" 2>&1
 	PD_PID[n]=$BG_PID
 }
