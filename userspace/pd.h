@@ -92,6 +92,10 @@ struct pd_netconf {
 	uint64_t min, max;		/* subnet indexes in network */
 	uint64_t min6, max6;		/* ... in network6 */
 	struct pd_backend backend;
+	/* nodes' subnets of any size inside the network (Kubernetes' node
+	 * CIDRs), not only of the subnet length (flannel's etcd leases)
+	 */
+	bool any_len;
 };
 
 /*
@@ -151,6 +155,17 @@ const char *pd_lease_key(const struct pd_lease *l, char *buf, size_t size);
 int pd_lease_value_parse(const char *json, size_t len, struct pd_lease *l);
 /* flanneld's JSON of @l's attributes; to be freed. */
 char *pd_lease_value(const struct pd_lease *l, const struct pd_backend *b);
+/*
+ * BackendData as flanneld marshals it for @b with vtep @mac:
+ * {"VNI":1,"VtepMAC":"..."}, or "null" for a backend without one. Return:
+ * its length (as snprintf).
+ */
+size_t pd_backend_data_json(char *buf, size_t size, const struct pd_backend *b,
+			    const uint8_t mac[PN_ETH_ALEN]);
+/* BackendData (@v6: BackendV6Data) JSON into @l: VNI, VtepMAC (or "null":
+ * none), Encap. Return: 0 or -1.
+ */
+int pd_backend_data_parse(const char *json, struct pd_lease *l, bool v6);
 
 /* What this node is, to judge other leases against. */
 struct pd_self {
@@ -160,6 +175,11 @@ struct pd_self {
 	bool has_subnet6;
 };
 
+/* The lease at @key with value @json into @l: PD_SKIP_NONE, or KEY or
+ * JSON when it does not parse.
+ */
+enum pd_skip pd_lease_parse(const char *key, const char *json, size_t len,
+			    struct pd_lease *l);
 /*
  * Parse and judge the lease at @key (after subnets/) with value @json:
  * PD_SKIP_NONE and @l filled when it is another node's usable lease.
@@ -168,6 +188,14 @@ struct pd_self {
 enum pd_skip pd_lease_judge(const char *key, const char *json, size_t len,
 			    const struct pd_netconf *nc,
 			    const struct pd_self *self, struct pd_lease *l);
+/*
+ * The judgement of a parsed lease @l (another node's subnets and
+ * attributes, from any store): PD_SKIP_NONE, OUTSIDE, OWN_SUBNET, OWN_IP,
+ * BACKEND or JSON (a vxlan lease without a VtepMAC).
+ */
+enum pd_skip pd_lease_check(const struct pd_lease *l,
+			    const struct pd_netconf *nc,
+			    const struct pd_self *self);
 
 /* ------------------------------------------------------ alloc.c ---- */
 
