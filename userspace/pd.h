@@ -53,6 +53,14 @@ struct pd_flags {
 	const char *cni_conf_name;
 	const char *cni_data_dir;	/* host-local's dataDir, or NULL */
 	unsigned int etcd_timeout_ms;	/* per unary request */
+	/* the Kubernetes API instead of etcd: flannel's kube subnet manager */
+	bool kube_subnet_mgr;
+	const char *kube_api_url;
+	const char *kubeconfig_file;
+	const char *kube_annotation_prefix;
+	const char *net_config_path;	/* flannel's net-conf.json */
+	bool set_node_network_unavailable;
+	unsigned int kube_timeout_ms;	/* per unary request */
 	enum pd_log_level log_level;
 	bool help, version;
 };
@@ -127,6 +135,8 @@ enum pd_skip {
 	PD_SKIP_OWN_IP,		/* our address on another subnet */
 	PD_SKIP_BACKEND,	/* another backend type (or VNI) */
 	PD_SKIP_CONFLICT,	/* a subnet an older lease already has */
+	PD_SKIP_PENDING,	/* a Node not annotated by flanneld or podnetd yet */
+	PD_SKIP_PODCIDR,	/* a Node without a usable PodCIDR of a family */
 	PD_SKIP_NR
 };
 

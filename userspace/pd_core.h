@@ -71,7 +71,7 @@ struct pd_store_ops {
 	void (*fini)(struct pd *d);
 };
 
-extern const struct pd_store_ops pd_store_etcd;
+extern const struct pd_store_ops pd_store_etcd, pd_store_kube;
 
 struct pd {
 	struct pd_flags f;
@@ -132,7 +132,7 @@ void map_del(struct pd *d, struct entry *e);
 void map_list_begin(struct pd *d);
 void map_list_end(struct pd *d);
 /* Every entry judged again, after this node's subnets or addresses
- * changed; then pn0 synced.
+ * changed (pn0 is the caller's to sync).
  */
 void map_rejudge(struct pd *d);
 /* Another node's usable lease? */

@@ -23,6 +23,8 @@ const char *const pd_skip_names[PD_SKIP_NR] = {
 	[PD_SKIP_OWN_IP]	= "own_ip",
 	[PD_SKIP_BACKEND]	= "backend",
 	[PD_SKIP_CONFLICT]	= "conflict",
+	[PD_SKIP_PENDING]	= "pending",
+	[PD_SKIP_PODCIDR]	= "podcidr",
 };
 
 /* "ADDR-LEN" of @family (@end: where it stops) into @p. */

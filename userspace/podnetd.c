@@ -386,7 +386,6 @@ void map_rejudge(struct pd *d)
 			d->skips_total[e->skip]++;
 	}
 	settle(d);
-	sync_table(d);
 }
 
 struct entry *pd_apply(struct pd *d, const char *key, bool gone,
@@ -871,11 +870,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	pd_log_level = d.f.log_level;
-	d.ops = &pd_store_etcd;
+	d.ops = d.f.kube_subnet_mgr ? &pd_store_kube : &pd_store_etcd;
 	d.sigfd = sigfd_open();
 	d.dp.f = &d.f;
 	d.dp.nc = &d.nc;
-	if (d.sigfd < 0 || pd_http_init(&d.http, d.f.etcd_timeout_ms) ||
+	if (d.sigfd < 0 || pd_http_init(&d.http, d.f.kube_subnet_mgr ?
+					      d.f.kube_timeout_ms :
+					      d.f.etcd_timeout_ms) ||
 	    d.ops->init(&d)) {
 		pd_err("out of resources at start");
 		goto out;
