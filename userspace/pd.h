@@ -79,6 +79,11 @@ struct json_object;
 
 /* Member @key of JSON object @o; NULL when absent or null. */
 struct json_object *pd_json_member(struct json_object *o, const char *key);
+/* @len bytes of JSON that are an object; NULL otherwise. To be put. */
+struct json_object *pd_json_object(const char *s, size_t len);
+/* @fmt into @err; return -1. */
+int pd_fail(char *err, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* What pn0 and the leases are made of: from the Backend of the config. */
 struct pd_backend {

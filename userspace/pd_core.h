@@ -174,5 +174,9 @@ int pd_node_files(struct pd *d);
 /* One line of /metrics (with its HELP and TYPE when @help). */
 void pd_metric(FILE *f, const char *name, const char *type, const char *help,
 	       const char *labels, double v);
+/* A counter of @n values labelled @label="@names[i]". */
+void pd_metric_by(FILE *f, const char *name, const char *help,
+		  const char *label, const char *const *names,
+		  const uint64_t *v, size_t n);
 
 #endif /* PODNETD_CORE_H */

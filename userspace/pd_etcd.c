@@ -64,23 +64,6 @@ static char *get_b64(struct json_object *o, const char *key, size_t *len)
 	return pd_b64_decode(json_object_get_string(m), len);
 }
 
-static struct json_object *parse_json(const char *s, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o;
-
-	if (!tok)
-		return NULL;
-	o = json_tokener_parse_ex(tok, s, (int)len);
-	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-		  json_object_get_type(o) != json_type_object)) {
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	return o;
-}
-
 static int kv_add(struct pd_kvs *kvs, struct json_object *kv, bool deleted)
 {
 	struct pd_kv *v;
@@ -134,7 +117,7 @@ static int range_of(struct json_object *o, struct pd_kvs *out, int64_t *revision
 int pd_range_parse(const char *json, size_t len, struct pd_kvs *out,
 		   int64_t *revision)
 {
-	struct json_object *o = parse_json(json, len);
+	struct json_object *o = pd_json_object(json, len);
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -171,7 +154,7 @@ static char *error_text(struct json_object *err)
 
 int pd_watch_parse(const char *line, size_t len, struct pd_watch_msg *m)
 {
-	struct json_object *o = parse_json(line, len), *r, *evs, *err;
+	struct json_object *o = pd_json_object(line, len), *r, *evs, *err;
 	size_t i, n;
 
 	memset(m, 0, sizeof(*m));
@@ -298,7 +281,7 @@ static long post(struct pd_etcd *e, unsigned int idx, const char *path,
 static int answer_error(struct pd_etcd *e, unsigned int idx, long status,
 			const struct pd_buf *ans)
 {
-	struct json_object *o = ans->len ? parse_json(ans->p, ans->len) : NULL;
+	struct json_object *o = ans->len ? pd_json_object(ans->p, ans->len) : NULL;
 	struct json_object *msg = pd_json_member(o, "message"), *err = pd_json_member(o, "error");
 	int code = (int)get_i64(o, "code");
 	char *text = NULL;
@@ -335,7 +318,7 @@ static int authenticate(struct pd_etcd *e, unsigned int idx)
 	status = post(e, idx, "/v3/auth/authenticate",
 		      json_object_to_json_string(req), false, &ans);
 	json_object_put(req);
-	if (status == 200 && (o = parse_json(ans.p, ans.len))) {
+	if (status == 200 && (o = pd_json_object(ans.p, ans.len))) {
 		struct json_object *tok = pd_json_member(o, "token");
 
 		if (tok && json_object_get_type(tok) == json_type_string &&
@@ -394,7 +377,7 @@ again:
 		if (status == 0)
 			continue;
 		if (status == 200) {
-			*out = parse_json(ans.p, ans.len);
+			*out = pd_json_object(ans.p, ans.len);
 			if (!*out)
 				snprintf(e->err, sizeof(e->err),
 					 "%s: the answer is not a JSON object%s",

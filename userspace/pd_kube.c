@@ -28,19 +28,6 @@ static const char *const ann_suffix[PD_ANN_NR] = {
 	[PD_ANN_PUBLIC_IPV6_OVERWRITE]	= "public-ipv6-overwrite",
 };
 
-static int fail(char *err, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static bool name_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -75,11 +62,11 @@ int pd_kube_ann_init(struct pd_kube_ann *a, const char *prefix, char *err,
 	size_t n, i;
 
 	if (slash && strchr(slash + 1, '/'))
-		return fail(err, errsize, "--kube-annotation-prefix \"%s\": at most one '/'",
+		return pd_fail(err, errsize, "--kube-annotation-prefix \"%s\": at most one '/'",
 			    prefix);
 	n = strlen(prefix);
 	if (n + 2 > sizeof(p))
-		return fail(err, errsize, "--kube-annotation-prefix is too long");
+		return pd_fail(err, errsize, "--kube-annotation-prefix is too long");
 	memcpy(p, prefix, n + 1);
 	if (!slash)
 		p[n++] = '/';
@@ -89,16 +76,16 @@ int pd_kube_ann_init(struct pd_kube_ann *a, const char *prefix, char *err,
 	slash = strchr(p, '/');
 	/* fqdn "/" [name "-"], lower case, as flanneld's expression */
 	if (!domain_ok(p, (size_t)(slash - p)))
-		return fail(err, errsize,
+		return pd_fail(err, errsize,
 			    "--kube-annotation-prefix \"%s\" must be a DNS name, a '/' and an optional name",
 			    prefix);
 	for (name = slash + 1; *name; name++)
 		if (!name_char(*name))
-			return fail(err, errsize,
+			return pd_fail(err, errsize,
 				    "--kube-annotation-prefix \"%s\": '%c' after the '/'",
 				    prefix, *name);
 	if (strlen(slash + 1) + strlen("public-ipv6-overwrite") > 63)
-		return fail(err, errsize,
+		return pd_fail(err, errsize,
 			    "--kube-annotation-prefix \"%s\": the names after the '/' would pass 63 characters",
 			    prefix);
 	for (i = 0; i < PD_ANN_NR; i++)
@@ -239,23 +226,6 @@ enum pd_skip pd_kube_lease(const struct pd_kube_node *n,
 
 /* ----------------------------------------------- answers, events ---- */
 
-static struct json_object *parse_object(const char *s, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o;
-
-	if (!tok)
-		return NULL;
-	o = json_tokener_parse_ex(tok, s, (int)len);
-	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-		  json_object_get_type(o) != json_type_object)) {
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	return o;
-}
-
 void pd_kube_status_of(struct json_object *o, struct pd_kube_status *st)
 {
 	struct json_object *code = member(o, "code");
@@ -275,7 +245,7 @@ void pd_kube_status_of(struct json_object *o, struct pd_kube_status *st)
 void pd_kube_status_parse(const char *body, size_t len,
 			  struct pd_kube_status *st)
 {
-	struct json_object *o = body && len ? parse_object(body, len) : NULL;
+	struct json_object *o = body && len ? pd_json_object(body, len) : NULL;
 
 	pd_kube_status_of(o, st);
 	json_object_put(o);
@@ -290,7 +260,7 @@ int pd_kube_list_parse(const char *json, size_t len, struct pd_kube_list *l)
 	const char *kind;
 
 	memset(l, 0, sizeof(*l));
-	l->root = parse_object(json, len);
+	l->root = pd_json_object(json, len);
 	kind = str_member(l->root, "kind");
 	meta = member(l->root, "metadata");
 	l->items = member(l->root, "items");
@@ -326,7 +296,7 @@ int pd_kube_event_parse(const char *line, size_t len,
 	size_t i;
 
 	memset(ev, 0, sizeof(*ev));
-	ev->root = parse_object(line, len);
+	ev->root = pd_json_object(line, len);
 	type = str_member(ev->root, "type");
 	ev->object = member(ev->root, "object");
 	for (i = 0; type && i < sizeof(types) / sizeof(types[0]); i++)
@@ -523,11 +493,11 @@ static int file_or_data(yaml_document_t *doc, yaml_node_t *map,
 	if (d && d[0]) {
 		*pem = pd_b64_decode(d, &len);
 		if (!*pem)
-			return fail(err, errsize, "%s is not base64", data_key);
+			return pd_fail(err, errsize, "%s is not base64", data_key);
 	} else if (f && f[0]) {
 		*file = path_of(dir, f);
 		if (!*file)
-			return fail(err, errsize, "out of memory");
+			return pd_fail(err, errsize, "out of memory");
 	}
 	return 0;
 }
@@ -543,10 +513,10 @@ int pd_kubeconf_parse(const char *text, size_t len, const char *dir,
 
 	memset(kc, 0, sizeof(*kc));
 	if (!yaml_parser_initialize(&parser))
-		return fail(err, errsize, "out of memory");
+		return pd_fail(err, errsize, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		fail(err, errsize, "not YAML: %s at line %zu",
+		pd_fail(err, errsize, "not YAML: %s at line %zu",
 		     parser.problem ? parser.problem : "?",
 		     parser.problem_mark.line + 1);
 		yaml_parser_delete(&parser);
@@ -554,30 +524,30 @@ int pd_kubeconf_parse(const char *text, size_t len, const char *dir,
 	}
 	root = yaml_document_get_root_node(&doc);
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		fail(err, errsize, "not a kubeconfig (no mapping)");
+		pd_fail(err, errsize, "not a kubeconfig (no mapping)");
 		goto out;
 	}
 	cur = yscalar(&doc, root, "current-context");
 	if (!cur || !cur[0]) {
-		fail(err, errsize, "no current-context");
+		pd_fail(err, errsize, "no current-context");
 		goto out;
 	}
 	ctx = ynamed(&doc, root, "contexts", cur, "context");
 	if (!ctx) {
-		fail(err, errsize, "no context \"%s\"", cur);
+		pd_fail(err, errsize, "no context \"%s\"", cur);
 		goto out;
 	}
 	cname = yscalar(&doc, ctx, "cluster");
 	uname = yscalar(&doc, ctx, "user");
 	cluster = cname ? ynamed(&doc, root, "clusters", cname, "cluster") : NULL;
 	if (!cluster) {
-		fail(err, errsize, "context \"%s\": no cluster \"%s\"", cur,
+		pd_fail(err, errsize, "context \"%s\": no cluster \"%s\"", cur,
 		     cname ? cname : "");
 		goto out;
 	}
 	s = yscalar(&doc, cluster, "server");
 	if (!s || (strncmp(s, "https://", 8) && strncmp(s, "http://", 7))) {
-		fail(err, errsize, "cluster \"%s\": no https:// server", cname);
+		pd_fail(err, errsize, "cluster \"%s\": no https:// server", cname);
 		goto out;
 	}
 	kc->server = strdup(s);
@@ -589,13 +559,13 @@ int pd_kubeconf_parse(const char *text, size_t len, const char *dir,
 	/* a context without a user: anonymous */
 	user = uname && uname[0] ? ynamed(&doc, root, "users", uname, "user") : NULL;
 	if (uname && uname[0] && !user) {
-		fail(err, errsize, "context \"%s\": no user \"%s\"", cur, uname);
+		pd_fail(err, errsize, "context \"%s\": no user \"%s\"", cur, uname);
 		goto out;
 	}
 	if (user && (ymap_get(&doc, user, "exec") ||
 		     ymap_get(&doc, user, "auth-provider") ||
 		     yscalar(&doc, user, "username"))) {
-		fail(err, errsize,
+		pd_fail(err, errsize,
 		     "user \"%s\": exec, auth-provider and basic authentication are not supported (a token, a token file or a client certificate are)",
 		     uname);
 		goto out;
@@ -614,13 +584,13 @@ int pd_kubeconf_parse(const char *text, size_t len, const char *dir,
 			goto out;
 		if (!(kc->cert_file || kc->cert_pem) !=
 		    !(kc->key_file || kc->key_pem)) {
-			fail(err, errsize,
+			pd_fail(err, errsize,
 			     "user \"%s\": a client certificate goes with its key",
 			     uname);
 			goto out;
 		}
 	}
-	ret = kc->server ? 0 : fail(err, errsize, "out of memory");
+	ret = kc->server ? 0 : pd_fail(err, errsize, "out of memory");
 out:
 	if (ret)
 		pd_kubeconf_free(kc);
@@ -636,7 +606,7 @@ int pd_kubeconf_pod(const char *host, const char *port, const char *sa_dir,
 
 	memset(kc, 0, sizeof(*kc));
 	if (!host || !host[0] || !port || !port[0])
-		return fail(err, errsize,
+		return pd_fail(err, errsize,
 			    "not in a pod (no KUBERNETES_SERVICE_HOST and _PORT): give --kubeconfig-file or --kube-api-url");
 	if (asprintf(&kc->server, v6 ? "https://[%s]:%s" : "https://%s:%s",
 		     host, port) < 0)
@@ -647,7 +617,7 @@ int pd_kubeconf_pod(const char *host, const char *port, const char *sa_dir,
 		kc->ca_file = NULL;
 	if (!kc->server || !kc->token_file || !kc->ca_file) {
 		pd_kubeconf_free(kc);
-		return fail(err, errsize, "out of memory");
+		return pd_fail(err, errsize, "out of memory");
 	}
 	return 0;
 }

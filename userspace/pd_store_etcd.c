@@ -731,8 +731,6 @@ static uint64_t etcd_timers(struct pd *d, uint64_t now)
 static void etcd_metrics(struct pd *d, FILE *f)
 {
 	struct etcd_store *es = ES(d);
-	char labels[64];
-	size_t i;
 
 	pd_metric(f, "podnetd_etcd_up", "gauge",
 		  "1 when the last etcd request succeeded", NULL, d->store_up);
@@ -747,13 +745,9 @@ static void etcd_metrics(struct pd *d, FILE *f)
 	pd_metric(f, "podnetd_lease_reclaims_total", "counter",
 		  "Times the node's lease was put back after it went", NULL,
 		  (double)es->reclaims);
-	for (i = 0; i < PD_OP_NR; i++) {
-		snprintf(labels, sizeof(labels), "{op=\"%s\"}",
-			 pd_etcd_op_names[i]);
-		pd_metric(f, "podnetd_etcd_errors_total", "counter",
-			  i == 0 ? "etcd requests that failed on every endpoint, by operation" : NULL,
-			  labels, (double)es->etcd.errors[i]);
-	}
+	pd_metric_by(f, "podnetd_etcd_errors_total",
+		     "etcd requests that failed on every endpoint, by operation",
+		     "op", pd_etcd_op_names, es->etcd.errors, PD_OP_NR);
 	pd_metric(f, "podnetd_etcd_failovers_total", "counter",
 		  "Moves to another etcd endpoint", NULL,
 		  (double)es->etcd.failovers);

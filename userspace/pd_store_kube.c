@@ -583,19 +583,13 @@ retry:
 static void kube_metrics(struct pd *d, FILE *f)
 {
 	struct kube_store *ks = KS(d);
-	char labels[64];
-	size_t i;
 
 	pd_metric(f, "podnetd_kube_up", "gauge",
 		  "1 when the last request to the API server succeeded", NULL,
 		  d->store_up);
-	for (i = 0; i < PD_KOP_NR; i++) {
-		snprintf(labels, sizeof(labels), "{op=\"%s\"}",
-			 pd_kube_op_names[i]);
-		pd_metric(f, "podnetd_kube_errors_total", "counter",
-			  i == 0 ? "Requests to the API server that failed, by operation" : NULL,
-			  labels, (double)ks->api.errors[i]);
-	}
+	pd_metric_by(f, "podnetd_kube_errors_total",
+		     "Requests to the API server that failed, by operation", "op",
+		     pd_kube_op_names, ks->api.errors, PD_KOP_NR);
 	pd_metric(f, "podnetd_kube_expired_total", "counter",
 		  "Watches and lists the API server said expired (410)", NULL,
 		  (double)ks->expirations);

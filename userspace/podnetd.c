@@ -441,6 +441,20 @@ void pd_metric(FILE *f, const char *name, const char *type, const char *help,
 	fprintf(f, "%s%s %.17g\n", name, labels ? labels : "", v);
 }
 
+void pd_metric_by(FILE *f, const char *name, const char *help,
+		  const char *label, const char *const *names,
+		  const uint64_t *v, size_t n)
+{
+	char labels[96];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(labels, sizeof(labels), "{%s=\"%s\"}", label, names[i]);
+		pd_metric(f, name, "counter", i == 0 ? help : NULL, labels,
+			  (double)v[i]);
+	}
+}
+
 static char *metrics_text(struct pd *d, size_t *len)
 {
 	struct pn_dev_info info;
@@ -475,12 +489,9 @@ static char *metrics_text(struct pd *d, size_t *len)
 		       i == 1 ? "Leases of the store not used, by reason" : NULL,
 		       labels, (double)skipped[i]);
 	}
-	for (i = 1; i < PD_SKIP_NR; i++) {
-		snprintf(labels, sizeof(labels), "{reason=\"%s\"}", pd_skip_names[i]);
-		pd_metric(f, "podnetd_lease_skips_total", "counter",
-		       i == 1 ? "Times a lease was read and skipped, by reason" : NULL,
-		       labels, (double)d->skips_total[i]);
-	}
+	pd_metric_by(f, "podnetd_lease_skips_total",
+		     "Times a lease was read and skipped, by reason", "reason",
+		     pd_skip_names + 1, d->skips_total + 1, PD_SKIP_NR - 1);
 	pd_metric(f, "podnetd_lease_events_total", "counter",
 	       "Lease changes received from the watch", NULL, (double)d->events);
 	pd_metric(f, "podnetd_watch_reconnects_total", "counter",
