@@ -155,6 +155,9 @@ static int list_nodes(struct pd *d)
 	long status;
 	int ret = -1;
 
+	/* our Node is what this list says (it may be gone) */
+	json_object_put(ks->own);
+	ks->own = NULL;
 	map_list_begin(d);
 	for (;;) {
 		esc = cont ? curl_easy_escape(NULL, cont, 0) : NULL;
@@ -169,6 +172,8 @@ static int list_nodes(struct pd *d)
 			pd_warn("kube: %s: listing from the start", ks->api.err);
 			free(cont);
 			cont = NULL;
+			json_object_put(ks->own);
+			ks->own = NULL;
 			map_list_end(d);
 			map_list_begin(d);
 			total = 0;
@@ -425,6 +430,11 @@ static void kube_relist(struct pd *d)
 	}
 	d->need_list = false;
 	d->list_backoff.ms = 0;
+	if (!ks->own) {
+		pd_warn("our Node %s is not in the list: pn0 stays; published again when it is back",
+			ks->node);
+		ks->want.condition = d->f.set_node_network_unavailable;
+	}
 	if (ks->own_changed)
 		own_cidrs_changed(d);
 	sync_table(d);

@@ -243,7 +243,8 @@ int sync_table(struct pd *d)
 	}
 	d->need_sync = false;
 	d->last_sync = now_ms();
-	pd_info("pn0 synced: %zu leases of other nodes", n);
+	pd_info("pn0 synced: %zu %s", n, strcmp(d->ops->item, "lease") ?
+		"other nodes" : "leases of other nodes");
 	malloc_trim(0);
 	return 0;
 }
@@ -260,8 +261,9 @@ static bool any_conflict(const struct pd *d)
 
 /* pn0 after lease @e changed from @old (NULL: it was not used). */
 void table_change(struct pd *d, const struct entry *old,
-			 const struct entry *e)
+		  const struct entry *e)
 {
+	bool keep = e && used(e);
 	int err = 0;
 
 	/* a lease in the way of another went: that one may be used now */
@@ -269,9 +271,10 @@ void table_change(struct pd *d, const struct entry *old,
 		d->need_list = true;
 		d->list_at = 0;
 	}
-
+	/* the new peer and routes first: traffic never sees neither */
+	if (keep)
+		err |= pd_dp_lease_set(&d->dp, &d->self, &e->l);
 	if (old && used(old)) {
-		bool keep = e && used(e);
 		bool del4 = !peer_used(d, old, &old->l.public_ip) &&
 			    !(keep && same_addr(&e->l.public_ip, &old->l.public_ip));
 		bool del6 = old->l.has_public_ip6 &&
@@ -279,17 +282,22 @@ void table_change(struct pd *d, const struct entry *old,
 			    !(keep && e->l.has_public_ip6 &&
 			      same_addr(&e->l.public_ip6, &old->l.public_ip6));
 
-		if (!keep)
+		if (!keep) {
 			err |= pd_dp_lease_del(&d->dp, &d->self, &old->l, del4, del6);
-		else {
+		} else {
+			/* a Node's PodCIDR changed: its old routes go */
+			if (!same_prefix(&old->l.subnet, &e->l.subnet))
+				err |= pd_dp_route_del(&d->dp, &old->l.subnet);
+			if (old->l.has_subnet6 &&
+			    !(e->l.has_subnet6 &&
+			      same_prefix(&old->l.subnet6, &e->l.subnet6)))
+				err |= pd_dp_route_del(&d->dp, &old->l.subnet6);
 			if (del4)
 				err |= pd_dp_peer_del(&d->dp, &old->l.public_ip);
 			if (del6)
 				err |= pd_dp_peer_del(&d->dp, &old->l.public_ip6);
 		}
 	}
-	if (e && used(e))
-		err |= pd_dp_lease_set(&d->dp, &d->self, &e->l);
 	if (err)
 		d->need_sync = true;
 }
