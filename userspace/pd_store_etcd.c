@@ -687,8 +687,10 @@ static int etcd_init(struct pd *d)
 	d->store = &es;
 	snprintf(es.subnets, sizeof(es.subnets), "%s/subnets/", d->f.prefix);
 	es.subnets_end = pd_range_end(es.subnets);
-	if (!es.subnets_end)
+	if (!es.subnets_end) {
+		pd_err("out of memory");
 		return -1;
+	}
 	pd_info("podnetd: etcd %s (%u endpoints), prefix %s", d->f.endpoints[0],
 		d->f.nendpoints, d->f.prefix);
 	return pd_etcd_init(&es.etcd, &d->f, &d->http);

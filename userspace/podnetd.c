@@ -895,11 +895,12 @@ int main(int argc, char **argv)
 	d.dp.nc = &d.nc;
 	if (d.sigfd < 0 || pd_http_init(&d.http, d.f.kube_subnet_mgr ?
 					      d.f.kube_timeout_ms :
-					      d.f.etcd_timeout_ms) ||
-	    d.ops->init(&d)) {
+					      d.f.etcd_timeout_ms)) {
 		pd_err("out of resources at start");
 		goto out;
 	}
+	if (d.ops->init(&d))
+		goto out;	/* said why */
 	if (http_listen(&d))
 		goto out;
 	d.http.idle = store_idle;
