@@ -23,9 +23,10 @@ PACKAGES=(
 	sparse bc flex bison libelf-dev libssl-dev shellcheck yamllint ccache
 	# scripts/lint.sh: checkpatch's spelling dictionary, the YNL spec's schema check
 	codespell python3-jsonschema
-	# userspace: podnetctl; podnetd's JSON, HTTP, nftables and systemd
+	# userspace: podnetctl; podnetd's JSON, HTTP, nftables, systemd and
+	# kubeconfig (YAML)
 	libmnl-dev pkg-config python3-yaml
-	libjson-c-dev libcurl4-openssl-dev libnftables-dev libsystemd-dev
+	libjson-c-dev libcurl4-openssl-dev libnftables-dev libsystemd-dev libyaml-dev
 	# podnetd's selftests and demo: etcd, the CNI reference plugins, the
 	# test certificates, requests to /metrics, nftables' command
 	etcd-server etcd-client containernetworking-plugins openssl curl nftables

@@ -160,23 +160,32 @@ pd_etcd_setup()
 	ectl auth enable > /dev/null
 }
 
+# pd_node_args N: what podnetd on node N is given whatever its store
+# (underlay, files under $PN_TMP/nN, health port, log level), in PD_ARGS
+pd_node_args()
+{
+	local d=$PN_TMP/n$1
+
+	mkdir -p "$d"
+	PD_ARGS=(--iface eth0 --public-ipv6 "${PN_NODE_IP6[$1]}"
+		 --subnet-file "$d/subnet.env" --cni-conf-dir "$d/cni"
+		 --cni-data-dir "$d/ipam" --healthz-port "$PD_HEALTH_PORT"
+		 --log-level "${PD_LOG_LEVEL:-info}")
+}
+
 # pd_start N [ARG...]: podnetd on node N (killed at cleanup), its files
 # under $PN_TMP/nN; PD_PID[N]
 pd_start()
 {
-	local n=$1 d=$PN_TMP/n$1 pki=$PN_TMP/pki
+	local n=$1 pki=$PN_TMP/pki
 
 	shift
-	mkdir -p "$d"
+	pd_node_args "$n"
 	bg_run "${PN_NODE_NS[$n]}" "$PODNETD" --etcd-endpoints="$PD_ENDPOINTS" \
 		--etcd-cafile "$pki/ca.pem" --etcd-certfile "$pki/client.pem" \
 		--etcd-keyfile "$pki/client.key" --etcd-username "$PD_USER" \
-		--etcd-password "$PD_USER_PW" --iface eth0 \
-		--public-ipv6 "${PN_NODE_IP6[$n]}" \
-		--subnet-file "$d/subnet.env" --cni-conf-dir "$d/cni" \
-		--cni-data-dir "$d/ipam" --healthz-port "$PD_HEALTH_PORT" \
-		--etcd-timeout $((5000 * PD_SLOW)) \
-		--log-level "${PD_LOG_LEVEL:-info}" "$@" >> "$d/podnetd.log" 2>&1
+		--etcd-password "$PD_USER_PW" --etcd-timeout $((5000 * PD_SLOW)) \
+		"${PD_ARGS[@]}" "$@" >> "$PN_TMP/n$n/podnetd.log" 2>&1
 	PD_PID[n]=$BG_PID
 }
 
@@ -215,6 +224,44 @@ pd_subnet4()
 pd_subnet6()
 {
 	sed -n 's/^FLANNEL_IPV6_SUBNET=\(.*\)::1\/64$/\1::\/64/p' "$PN_TMP/n$1/subnet.env"
+}
+
+# podnetd_log N [LINES]: the end of node N's log, as diagnostics
+podnetd_log()
+{
+	ktap_info "n$1's podnetd log:"
+	ktap_info "$(tail -n "${2:-15}" "$PN_TMP/n$1/podnetd.log" 2>&1)"
+}
+
+# pinger NAME FROM TO: a ping every 0.1 s from pod FROM to TO until
+# killed, its summary in $PN_TMP/NAME.ping, its pid in PINGER; returns
+# once the first reply is in
+pinger()
+{
+	bg_run "${PN_POD_NS[${2}a]}" ping -n -i 0.1 "$3" > "$PN_TMP/$1.ping" 2>&1
+	PINGER=$BG_PID
+	pd_wait 20 grep -q 'bytes from' "$PN_TMP/$1.ping"
+}
+
+# ping_lost NAME PID: stop it; nothing lost (prints its summary)
+ping_lost()
+{
+	kill -INT "$2" 2> /dev/null
+	wait "$2" 2> /dev/null
+	grep -m 1 'packets transmitted' "$PN_TMP/$1.ping"
+	grep -q ' 0% packet loss' "$PN_TMP/$1.ping"
+}
+
+# routes_on PREFIX [VIA]: n1, n2 and n3 route PREFIX (via VIA);
+# routes_off PREFIX: none does
+routes_on()
+{
+	pd_has_route 1 "$@" && pd_has_route 2 "$@" && pd_has_route 3 "$@"
+}
+
+routes_off()
+{
+	pd_no_route 1 "$1" && pd_no_route 2 "$1" && pd_no_route 3 "$1"
 }
 
 # pd_has_route N PREFIX [VIA]: pn0 of node N routes PREFIX (via VIA)
@@ -268,61 +315,321 @@ pd_pod()
 	[[ ${PD_POD_IP4[$n]} == 10.244.* ]] && [[ ${PD_POD_IP6[$n]} == fd00:244:* ]]
 }
 
-# pd_flannel_node N MAC MAC6: node N built as flanneld builds it: its
-# lease (subnet 10.244.200.0/24 and fd00:244:0:c8::/64) in flanneld's JSON
-# with a 24-hour etcd lease, flannel.1 and flannel-v6.1, a conflist for
-# its pods as flannel's CNI plugin would delegate to bridge and host-local
-pd_flannel_node()
+# pd_pods: pods on n1-n3 through podnetd's conflist, on n4 through
+# flannel's (errors in $PN_TMP/pods.log)
+pd_pods()
 {
-	local n=$1 node=${PN_NODE_NS[$1]} id d=$PN_TMP/n$1
+	local n rc=0
+
+	for n in 1 2 3; do
+		pd_pod "$n" "$PN_TMP/n$n/cni/10-podnet.conflist" 2>> "$PN_TMP/pods.log" || rc=1
+	done
+	pd_pod 4 "$PN_TMP/n4/cni/10-flannel.conflist" 2>> "$PN_TMP/pods.log" || rc=1
+	return $rc
+}
+
+# pd_mesh FAMILY...: every pod of n1-n4 pings every other pod (4: IPv4,
+# 6: IPv6)
+pd_mesh()
+{
+	local a b f ip fails=""
+
+	for f in "$@"; do
+		for a in 1 2 3 4; do
+			for b in 1 2 3 4; do
+				[ "$a" != "$b" ] || continue
+				if [ "$f" = 4 ]; then ip=${PD_POD_IP4[$b]}; else ip=${PD_POD_IP6[$b]}; fi
+				ping_ok "${PN_POD_NS[${a}a]}" "$ip" || fails+=" p$a->p$b($ip)"
+			done
+		done
+	done
+	[ -z "$fails" ] || { echo "no reply:$fails"; return 1; }
+}
+
+# pd_flannel_dev N MAC MAC6 [SUB4 SUB6]: node N's devices as flanneld
+# builds them (flannel.1 and flannel-v6.1 with the first address of each
+# subnet, default 10.244.200.0/24 and fd00:244:0:c8::/64), and a conflist
+# for its pods as flannel's CNI plugin would delegate to bridge and
+# host-local
+pd_flannel_dev()
+{
+	local n=$1 node=${PN_NODE_NS[$1]} d=$PN_TMP/n$1
+	local s4=${4:-10.244.200.0/24} s6=${5:-fd00:244:0:c8::/64}
 
 	mkdir -p "$d/cni" "$d/ipam"
-	PD_FL_KEY="10.244.200.0-24&fd00:244:0:c8::-64"
-	PD_FL_VALUE="{\"PublicIP\":\"${PN_NODE_IP[$n]}\",\"PublicIPv6\":\"${PN_NODE_IP6[$n]}\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"$2\"},\"BackendV6Data\":{\"VNI\":1,\"VtepMAC\":\"$3\"}}"
-	id=$(ectl lease grant 86400 | awk '{ print $2 }') || return 1
-	ectl put --lease="$id" "$PD_PREFIX/subnets/$PD_FL_KEY" "$PD_FL_VALUE" > /dev/null || return 1
 	printf '%s\n' \
 		"link add flannel.1 address $2 mtu 1450 type vxlan id 1 dstport 8472 nolearning local ${PN_NODE_IP[$n]} dev eth0" \
-		"addr add 10.244.200.0/32 dev flannel.1" "link set flannel.1 up" \
+		"addr add ${s4%/*}/32 dev flannel.1" "link set flannel.1 up" \
 		"link add flannel-v6.1 address $3 mtu 1430 type vxlan id 1 dstport 8472 nolearning local ${PN_NODE_IP6[$n]} dev eth0" \
-		"addr add fd00:244:0:c8::/128 dev flannel-v6.1 nodad" "link set flannel-v6.1 up" |
+		"addr add ${s6%/*}/128 dev flannel-v6.1 nodad" "link set flannel-v6.1 up" |
 		ip -n "$node" -batch - || return 1
 	cat > "$d/cni/10-flannel.conflist" <<-EOF
 	{ "cniVersion": "1.0.0", "name": "cbr0", "plugins": [
 	  { "type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false,
 	    "hairpinMode": true, "mtu": 1430,
 	    "ipam": { "type": "host-local", "dataDir": "$d/ipam",
-	      "ranges": [[{ "subnet": "10.244.200.0/24" }], [{ "subnet": "fd00:244:0:c8::/64" }]],
+	      "ranges": [[{ "subnet": "$s4" }], [{ "subnet": "$s6" }]],
 	      "routes": [{ "dst": "0.0.0.0/0" }, { "dst": "::/0" }] } },
 	  { "type": "portmap", "capabilities": { "portMappings": true } } ] }
 	EOF
 }
 
-# pd_flannel_peers N: on flannel node N, what flanneld adds for every
-# other vxlan lease in etcd: neighbour, FDB entry and onlink route per
-# subnet (IPv4 on flannel.1, IPv6 on flannel-v6.1). Leases of other
-# backend types are left out, as flanneld's vxlan backend does.
-pd_flannel_peers()
+# pd_flannel_node N MAC MAC6: node N built as flanneld builds it: its
+# lease (subnet 10.244.200.0/24 and fd00:244:0:c8::/64) in flanneld's JSON
+# with a 24-hour etcd lease, its devices and conflist (pd_flannel_dev)
+pd_flannel_node()
+{
+	local n=$1 id
+
+	PD_FL_KEY="10.244.200.0-24&fd00:244:0:c8::-64"
+	PD_FL_VALUE="{\"PublicIP\":\"${PN_NODE_IP[$n]}\",\"PublicIPv6\":\"${PN_NODE_IP6[$n]}\",\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"$2\"},\"BackendV6Data\":{\"VNI\":1,\"VtepMAC\":\"$3\"}}"
+	id=$(ectl lease grant 86400 | awk '{ print $2 }') || return 1
+	ectl put --lease="$id" "$PD_PREFIX/subnets/$PD_FL_KEY" "$PD_FL_VALUE" > /dev/null || return 1
+	pd_flannel_dev "$@"
+}
+
+# pd_flannel_program N: on flannel node N, what flanneld adds for each
+# other node read from stdin, one JSON object a node ({"type", "ip",
+# "ip6", "mac", "mac6", "sub4", "sub6"}; ip6, mac6, sub6 may be null):
+# neighbour, FDB entry and onlink route per subnet (IPv4 on flannel.1,
+# IPv6 on flannel-v6.1). Nodes of other backend types, and N itself, are
+# left out, as flanneld's vxlan backend does.
+pd_flannel_program()
 {
 	local n=$1 lines
 
 	# shellcheck disable=SC2016
-	lines=$(ectl get --prefix "$PD_PREFIX/subnets/" -w json | "$PN_JQ" -r --arg me "${PN_NODE_IP[$n]}" '
-		.kvs[]? | (.key | @base64d | sub(".*/subnets/"; "")) as $k
-		| (.value | @base64d | fromjson? // empty) as $v
-		| select($v.BackendType == "vxlan" and $v.PublicIP != $me)
-		| ($k | split("&")) as $s
-		| ($s[0] | sub("-"; "/")) as $p4 | ($s[0] | split("-")[0]) as $a4
-		| "neigh replace \($a4) lladdr \($v.BackendData.VtepMAC) dev flannel.1 nud permanent",
-		  "fdb append \($v.BackendData.VtepMAC) dev flannel.1 dst \($v.PublicIP) self permanent",
-		  "route replace \($p4) via \($a4) dev flannel.1 onlink",
-		  (if ($s | length) > 1 and $v.PublicIPv6 != null then
-			($s[1] | sub("-(?<l>[0-9]+)$"; "/\(.l)")) as $p6 | ($s[1] | sub("-[0-9]+$"; "")) as $a6
-			| "neigh replace \($a6) lladdr \($v.BackendV6Data.VtepMAC) dev flannel-v6.1 nud permanent",
-			  "fdb append \($v.BackendV6Data.VtepMAC) dev flannel-v6.1 dst \($v.PublicIPv6) self permanent",
-			  "route replace \($p6) via \($a6) dev flannel-v6.1 onlink"
+	lines=$("$PN_JQ" -r --arg me "${PN_NODE_IP[$n]}" '
+		select(.type == "vxlan" and .ip != $me)
+		| (.sub4 | split("/")[0]) as $a4
+		| "neigh replace \($a4) lladdr \(.mac) dev flannel.1 nud permanent",
+		  "fdb append \(.mac) dev flannel.1 dst \(.ip) self permanent",
+		  "route replace \(.sub4) via \($a4) dev flannel.1 onlink",
+		  (if .sub6 != null and .ip6 != null then
+			(.sub6 | split("/")[0]) as $a6
+			| "neigh replace \($a6) lladdr \(.mac6) dev flannel-v6.1 nud permanent",
+			  "fdb append \(.mac6) dev flannel-v6.1 dst \(.ip6) self permanent",
+			  "route replace \(.sub6) via \($a6) dev flannel-v6.1 onlink"
 		   else empty end)') || return 1
 	# "bridge fdb" and "ip" lines: one batch each
 	grep '^fdb ' <<< "$lines" | bridge -n "${PN_NODE_NS[$n]}" -batch - &&
 		grep -v '^fdb ' <<< "$lines" | ip -n "${PN_NODE_NS[$n]}" -batch -
+}
+
+# pd_flannel_peers N: pd_flannel_program for every lease in etcd
+pd_flannel_peers()
+{
+	# shellcheck disable=SC2016
+	ectl get --prefix "$PD_PREFIX/subnets/" -w json | "$PN_JQ" -c '
+		.kvs[]? | (.key | @base64d | sub(".*/subnets/"; "") | split("&")) as $s
+		| (.value | @base64d | fromjson? // empty) as $v
+		| { type: $v.BackendType, ip: $v.PublicIP, ip6: $v.PublicIPv6,
+		    mac: $v.BackendData.VtepMAC, mac6: $v.BackendV6Data.VtepMAC,
+		    sub4: ($s[0] | sub("-"; "/")),
+		    sub6: (if ($s | length) > 1 then $s[1] | sub("-(?<l>[0-9]+)$"; "/\(.l)") else null end) }' |
+		pd_flannel_program "$1"
+}
+
+# ------------------------------------------------ the Kubernetes API ----
+#
+# podnetd --kube-subnet-mgr against the stand-in API server
+# (selftests/kube/apiserver.py) in the underlay namespace, at
+# https://192.168.1.254:6443 (its control port 127.0.0.1:6444 there), its
+# Node objects made from a real Node's JSON (selftests/kube/node.json).
+
+PD_KUBE_DIR=$PN_LIB_DIR/kube
+PD_API=https://192.168.1.254:6443
+PD_API_CTL=http://127.0.0.1:6444
+PD_SA=/run/secrets/kubernetes.io/serviceaccount
+PD_SA_USER=system:serviceaccount:kube-flannel:podnetd
+PD_CERT_USER=podnetd-cert
+PD_ANN=flannel.alpha.coreos.com
+PD_API_PID=
+
+# pd_kube_certs: a CA, the API server's certificate, a client certificate
+# (CN podnetd-cert: its user) in $PN_TMP/pki
+pd_kube_certs()
+{
+	local d=$PN_TMP/pki
+
+	mkdir -p "$d" || return 1
+	pd_cert_ca "$d/ca" podnet-test-ca &&
+	pd_cert "$d/ca" "$d/apiserver" /CN=kube-apiserver \
+		"subjectAltName=IP:192.168.1.254
+extendedKeyUsage=serverAuth" &&
+	pd_cert "$d/ca" "$d/kclient" "/O=podnet/CN=$PD_CERT_USER" "extendedKeyUsage=clientAuth"
+}
+
+# kctl METHOD PATH [JSON]: the stand-in's control port
+kctl()
+{
+	ns_run "$UL_NS" curl -sf -m 10 -X "$1" "$PD_API_CTL$2" ${3:+-d "$3"}
+}
+
+# pd_kube_api_start: the stand-in API server (tokens in $PN_TMP/kube/
+# tokens, state in $PN_TMP/kube/state.json, log kube/apiserver.log);
+# PD_API_PID
+pd_kube_api_start()
+{
+	local k=$PN_TMP/kube pki=$PN_TMP/pki
+
+	mkdir -p "$k"
+	bg_run "$UL_NS" "${PN_PY[@]}" "$PD_KUBE_DIR/apiserver.py" \
+		--listen 192.168.1.254:6443 --control 127.0.0.1:6444 \
+		--cert "$pki/apiserver.pem" --key "$pki/apiserver.key" \
+		--ca "$pki/ca.pem" --tokens "$k/tokens" --state "$k/state.json" \
+		--template "$PD_KUBE_DIR/node.json" \
+		--allow "$PD_SA_USER,$PD_CERT_USER" \
+		--bookmark-interval "${PD_BOOKMARK:-2}" >> "$k/apiserver.log" 2>&1
+	PD_API_PID=$BG_PID
+	pd_wait 30 kctl GET /rv
+}
+
+pd_kube_api_stop()
+{
+	bg_kill "$PD_API_PID"
+	PD_API_PID=
+}
+
+# pd_kube_setup: certificates, the underlay's API server address, a token
+# per node (tokens), the network's configuration (net-conf.json), the API
+# server
+pd_kube_setup()
+{
+	local n k=$PN_TMP/kube
+
+	mkdir -p "$k" && pd_kube_certs || return 1
+	ip -n "$UL_NS" addr add 192.168.1.254/24 dev br0 2> /dev/null
+	: > "$k/tokens"
+	for n in 1 2 3 4 5 6 7 8 9; do
+		echo "token-n$n-$RANDOM$RANDOM $PD_SA_USER" >> "$k/tokens"
+	done
+	printf '%s\n' "$PD_CONFIG" > "$k/net-conf.json"
+	mkdir -p "$PD_SA"
+	pd_kube_api_start
+}
+
+# pd_kube_token N: node N's bearer token
+pd_kube_token()
+{
+	awk -v n="n$1" 'index($1, "token-" n "-") == 1 { print $1; exit }' "$PN_TMP/kube/tokens"
+}
+
+# pd_kube_node NAME CIDR... [-- ANNOTATIONS_JSON]: a Node from the
+# template, with these PodCIDRs (and annotations), as a kubelet registers
+# it and the controller manager gives it its PodCIDRs
+pd_kube_node()
+{
+	local name=$1 cidrs="" ann="{}" a n
+
+	shift
+	while [ $# -gt 0 ]; do
+		[ "$1" != -- ] || { ann=$2; break; }
+		cidrs+=${cidrs:+,}\"$1\"
+		shift
+	done
+	n=${name#n}
+	a="\"${PN_NODE_IP[$n]:-192.168.1.9}\",\"${PN_NODE_IP6[$n]:-fd00:1::9}\""
+	kctl POST /nodes "{\"name\":\"$name\",\"podCIDRs\":[$cidrs],\"addresses\":[$a],\"annotations\":$ann}" > /dev/null
+}
+
+# pd_kube_start N AUTH [ARG...]: podnetd --kube-subnet-mgr on node N
+# (NODE_NAME nN), AUTH one of:
+#	pod	in a pod: KUBERNETES_SERVICE_HOST and _PORT, the service
+#		account's token and CA ($PN_TMP/nN/sa bind-mounted on
+#		/var/run/secrets/kubernetes.io/serviceaccount for it alone)
+#	certfile a kubeconfig with a client certificate and a CA by path
+#		(relative to the kubeconfig)
+#	data	a kubeconfig with the client certificate, its key and the CA
+#		embedded (*-data), as kubeadm writes them
+#	token	a kubeconfig with the node's token and the CA's path
+pd_kube_start()
+{
+	local n=$1 auth=$2 d=$PN_TMP/n$1 pki=$PN_TMP/pki kc how=()
+
+	shift 2
+	mkdir -p "$d/sa"
+	kc=$d/kubeconfig
+	case $auth in
+	pod)
+		[ -s "$d/sa/token" ] || pd_kube_token "$n" > "$d/sa/token"
+		cp "$pki/ca.pem" "$d/sa/ca.crt"
+		echo kube-flannel > "$d/sa/namespace"
+		how=(env KUBERNETES_SERVICE_HOST=192.168.1.254 KUBERNETES_SERVICE_PORT=6443)
+		;;
+	certfile)
+		mkdir -p "$d/pki" && cp "$pki/ca.pem" "$pki/kclient.pem" "$pki/kclient.key" "$d/pki/"
+		pd_kubeconfig "$kc" "certificate-authority: pki/ca.pem" \
+			"client-certificate: pki/kclient.pem
+    client-key: pki/kclient.key"
+		how=(env --unset=KUBERNETES_SERVICE_HOST)
+		set -- --kubeconfig-file "$kc" "$@"
+		;;
+	data)
+		pd_kubeconfig "$kc" "certificate-authority-data: $(base64 -w0 < "$pki/ca.pem")" \
+			"client-certificate-data: $(base64 -w0 < "$pki/kclient.pem")
+    client-key-data: $(base64 -w0 < "$pki/kclient.key")"
+		how=(env --unset=KUBERNETES_SERVICE_HOST)
+		set -- --kubeconfig-file "$kc" "$@"
+		;;
+	token)
+		pd_kubeconfig "$kc" "certificate-authority: $pki/ca.pem" \
+			"token: $(pd_kube_token "$n")"
+		how=(env --unset=KUBERNETES_SERVICE_HOST)
+		set -- --kubeconfig-file "$kc" "$@"
+		;;
+	esac
+	pd_node_args "$n"
+	# shellcheck disable=SC2016
+	bg_run "${PN_NODE_NS[$n]}" sh -c 'sa=$1; shift; mount --bind "$sa" '"$PD_SA"' && exec "$@"' \
+		sh "$d/sa" "${how[@]}" NODE_NAME="n$n" "$PODNETD" --kube-subnet-mgr \
+		--net-config-path "$PN_TMP/kube/net-conf.json" "${PD_ARGS[@]}" \
+		"$@" >> "$d/podnetd.log" 2>&1
+	PD_PID[n]=$BG_PID
+}
+
+# pd_kubeconfig FILE CLUSTER_LINE USER_LINES: a kubeconfig of one context
+pd_kubeconfig()
+{
+	cat > "$1" <<-EOF
+	apiVersion: v1
+	kind: Config
+	clusters:
+	- cluster:
+	    server: $PD_API
+	    $2
+	  name: test
+	contexts:
+	- context:
+	    cluster: test
+	    user: podnetd
+	  name: podnetd@test
+	current-context: podnetd@test
+	users:
+	- name: podnetd
+	  user:
+	    $3
+	EOF
+}
+
+# pd_kube_ann NODE KEY: an annotation of a Node (KEY after the prefix)
+pd_kube_ann()
+{
+	# shellcheck disable=SC2016
+	kctl GET "/nodes/$1" | "$PN_JQ" -er --arg k "$PD_ANN/$2" '.metadata.annotations[$k]'
+}
+
+# pd_kube_flannel_peers N: pd_flannel_program for every Node the API has
+pd_kube_flannel_peers()
+{
+	# shellcheck disable=SC2016
+	kctl GET /nodes | "$PN_JQ" -c --arg p "$PD_ANN/" '
+		.items[] | .metadata.annotations as $a | .spec.podCIDRs as $c
+		| { type: $a[$p + "backend-type"], ip: $a[$p + "public-ip"],
+		    ip6: $a[$p + "public-ipv6"],
+		    mac: ($a[$p + "backend-data"] // "{}" | fromjson | .VtepMAC),
+		    mac6: ($a[$p + "backend-v6-data"] // "{}" | fromjson | .VtepMAC),
+		    sub4: ([$c[] | select(contains("."))][0]),
+		    sub6: ([$c[] | select(contains(":"))][0]) }' |
+		pd_flannel_program "$1"
 }

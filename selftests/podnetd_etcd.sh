@@ -64,13 +64,6 @@ if ! setup > "$PN_TMP/setup.log" 2>&1; then
 fi
 ktap_ok "etcd: three members with TLS client certificates and users ($SECONDS s)"
 
-# podnetd_log N: the end of node N's log, as diagnostics
-podnetd_log()
-{
-	ktap_info "n$1's podnetd log:"
-	ktap_info "$(tail -n "${2:-15}" "$PN_TMP/n$1/podnetd.log" 2>&1)"
-}
-
 # n3 masquerades its pods' traffic that leaves the cluster network
 # n2 renews its 24-hour lease a minute after it took it (the margin is
 # 23 h 59 min), then each minute: renewals happen during the test
@@ -134,30 +127,13 @@ else
 	ktap_info_file "$PN_TMP/fl.log"
 	ktap_fail "n4 built as flanneld builds it"
 fi
-rc=0
-for n in 1 2 3; do
-	pd_pod "$n" "$PN_TMP/n$n/cni/10-podnet.conflist" 2>> "$PN_TMP/pods.log" || rc=1
-done
-pd_pod 4 "$PN_TMP/n4/cni/10-flannel.conflist" 2>> "$PN_TMP/pods.log" || rc=1
+pd_pods
+rc=$?
 [ $rc -eq 0 ] || ktap_info_file "$PN_TMP/pods.log"
 ktap_result "pods made by the CNI reference plugins on n1-n4 (${PD_POD_IP4[1]} ${PD_POD_IP4[2]} ${PD_POD_IP4[3]} ${PD_POD_IP4[4]})" $rc
 
-# mesh FAMILY: every pod pings every other pod
-mesh()
-{
-	local a b ip fails=""
-
-	for a in 1 2 3 4; do
-		for b in 1 2 3 4; do
-			[ "$a" != "$b" ] || continue
-			if [ "$1" = 4 ]; then ip=${PD_POD_IP4[$b]}; else ip=${PD_POD_IP6[$b]}; fi
-			ping_ok "${PN_POD_NS[${a}a]}" "$ip" || fails+=" p$a->p$b($ip)"
-		done
-	done
-	[ -z "$fails" ] || { echo "no reply:$fails"; return 1; }
-}
-ktap_check "every pod reaches every pod over IPv4 (podnetd and flannel nodes, both ways)" mesh 4
-ktap_check "every pod reaches every pod over IPv6 (podnetd and flannel nodes, both ways)" mesh 6
+ktap_check "every pod reaches every pod over IPv4 (podnetd and flannel nodes, both ways)" pd_mesh 4
+ktap_check "every pod reaches every pod over IPv6 (podnetd and flannel nodes, both ways)" pd_mesh 6
 
 # masq_ok: n3's table inet podnetd masquerades; its pod reaches the
 # underlay's host (which has no route to the pods) and n1's, without
@@ -196,17 +172,6 @@ ktap_check "pn0 of n1, n2, n3: exactly the other nodes' routes, the flannel node
 	eval 'table_ok 1 && table_ok 2 && table_ok 3'
 
 # ------------------------------------------------- join and leave ----
-
-# routes_on PREFIX: n1, n2 and n3 route PREFIX; routes_off: none does
-routes_on()
-{
-	pd_has_route 1 "$1" && pd_has_route 2 "$1" && pd_has_route 3 "$1"
-}
-
-routes_off()
-{
-	pd_no_route 1 "$1" && pd_no_route 2 "$1" && pd_no_route 3 "$1"
-}
 
 pd_start 5
 if pd_wait 90 pd_healthz 5 && s5=$(pd_subnet4 5) && [ -n "$s5" ] &&
@@ -296,24 +261,6 @@ else
 fi
 
 # --------------------------------------------- losing etcd members ----
-
-# pinger NAME FROM TO: a ping every 0.1 s until killed, its summary in
-# $PN_TMP/NAME.ping; returns once the first reply is in
-pinger()
-{
-	bg_run "${PN_POD_NS[${2}a]}" ping -n -i 0.1 "$3" > "$PN_TMP/$1.ping" 2>&1
-	PINGER=$BG_PID
-	pd_wait 20 grep -q 'bytes from' "$PN_TMP/$1.ping"
-}
-
-# ping_lost NAME PID: stop it; nothing lost (prints its summary)
-ping_lost()
-{
-	kill -INT "$2" 2> /dev/null
-	wait "$2" 2> /dev/null
-	grep -m 1 'packets transmitted' "$PN_TMP/$1.ping"
-	grep -q ' 0% packet loss' "$PN_TMP/$1.ping"
-}
 
 # follows LEASE_OCTET: a new lease 10.244.OCTET.0/24 reaches n1, n2, n3,
 # and its deletion too (etcdctl retried: a new leader may take a while)

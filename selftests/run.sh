@@ -33,7 +33,7 @@ DIR=$(dirname "$(readlink -f "$0")")
 
 # Longest first (on the debug kernel), so that VMs sharing the list
 # (PODNET_CLAIM_DIR) end at about the same time
-TESTS=(podnetd_etcd.sh routes.sh teardown.sh pmtu.sh ipv6.sh sync.sh modes.sh formats.sh connectivity.sh device.sh rx_checks.sh counters.sh leak.sh link.sh perms.sh gro.sh wire.sh events.sh interop.sh)
+TESTS=(podnetd_etcd.sh routes.sh teardown.sh podnetd_kube.sh pmtu.sh ipv6.sh sync.sh modes.sh formats.sh connectivity.sh device.sh rx_checks.sh counters.sh leak.sh link.sh perms.sh gro.sh wire.sh events.sh interop.sh)
 [ $# -eq 0 ] || TESTS=("$@")
 RESULTS=${RESULTS:-${PODNET_RESULTS:-/tmp}}
 mkdir -p "$RESULTS"

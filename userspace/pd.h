@@ -53,6 +53,14 @@ struct pd_flags {
 	const char *cni_conf_name;
 	const char *cni_data_dir;	/* host-local's dataDir, or NULL */
 	unsigned int etcd_timeout_ms;	/* per unary request */
+	/* the Kubernetes API instead of etcd: flannel's kube subnet manager */
+	bool kube_subnet_mgr;
+	const char *kube_api_url;
+	const char *kubeconfig_file;
+	const char *kube_annotation_prefix;
+	const char *net_config_path;	/* flannel's net-conf.json */
+	bool set_node_network_unavailable;
+	unsigned int kube_timeout_ms;	/* per unary request */
 	enum pd_log_level log_level;
 	bool help, version;
 };
@@ -71,6 +79,11 @@ struct json_object;
 
 /* Member @key of JSON object @o; NULL when absent or null. */
 struct json_object *pd_json_member(struct json_object *o, const char *key);
+/* @len bytes of JSON that are an object; NULL otherwise. To be put. */
+struct json_object *pd_json_object(const char *s, size_t len);
+/* @fmt into @err; return -1. */
+int pd_fail(char *err, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* What pn0 and the leases are made of: from the Backend of the config. */
 struct pd_backend {
@@ -92,6 +105,10 @@ struct pd_netconf {
 	uint64_t min, max;		/* subnet indexes in network */
 	uint64_t min6, max6;		/* ... in network6 */
 	struct pd_backend backend;
+	/* nodes' subnets of any size inside the network (Kubernetes' node
+	 * CIDRs), not only of the subnet length (flannel's etcd leases)
+	 */
+	bool any_len;
 };
 
 /*
@@ -123,6 +140,8 @@ enum pd_skip {
 	PD_SKIP_OWN_IP,		/* our address on another subnet */
 	PD_SKIP_BACKEND,	/* another backend type (or VNI) */
 	PD_SKIP_CONFLICT,	/* a subnet an older lease already has */
+	PD_SKIP_PENDING,	/* a Node not annotated by flanneld or podnetd yet */
+	PD_SKIP_PODCIDR,	/* a Node without a usable PodCIDR of a family */
 	PD_SKIP_NR
 };
 
@@ -151,6 +170,17 @@ const char *pd_lease_key(const struct pd_lease *l, char *buf, size_t size);
 int pd_lease_value_parse(const char *json, size_t len, struct pd_lease *l);
 /* flanneld's JSON of @l's attributes; to be freed. */
 char *pd_lease_value(const struct pd_lease *l, const struct pd_backend *b);
+/*
+ * BackendData as flanneld marshals it for @b with vtep @mac:
+ * {"VNI":1,"VtepMAC":"..."}, or "null" for a backend without one. Return:
+ * its length (as snprintf).
+ */
+size_t pd_backend_data_json(char *buf, size_t size, const struct pd_backend *b,
+			    const uint8_t mac[PN_ETH_ALEN]);
+/* BackendData (@v6: BackendV6Data) JSON into @l: VNI, VtepMAC (or "null":
+ * none), Encap. Return: 0 or -1.
+ */
+int pd_backend_data_parse(const char *json, struct pd_lease *l, bool v6);
 
 /* What this node is, to judge other leases against. */
 struct pd_self {
@@ -160,6 +190,11 @@ struct pd_self {
 	bool has_subnet6;
 };
 
+/* The lease at @key with value @json into @l: PD_SKIP_NONE, or KEY or
+ * JSON when it does not parse.
+ */
+enum pd_skip pd_lease_parse(const char *key, const char *json, size_t len,
+			    struct pd_lease *l);
 /*
  * Parse and judge the lease at @key (after subnets/) with value @json:
  * PD_SKIP_NONE and @l filled when it is another node's usable lease.
@@ -168,6 +203,14 @@ struct pd_self {
 enum pd_skip pd_lease_judge(const char *key, const char *json, size_t len,
 			    const struct pd_netconf *nc,
 			    const struct pd_self *self, struct pd_lease *l);
+/*
+ * The judgement of a parsed lease @l (another node's subnets and
+ * attributes, from any store): PD_SKIP_NONE, OUTSIDE, OWN_SUBNET, OWN_IP,
+ * BACKEND or JSON (a vxlan lease without a VtepMAC).
+ */
+enum pd_skip pd_lease_check(const struct pd_lease *l,
+			    const struct pd_netconf *nc,
+			    const struct pd_self *self);
 
 /* ------------------------------------------------------ alloc.c ---- */
 

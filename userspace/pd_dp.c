@@ -399,6 +399,13 @@ static int route_cmd(struct pd_dp *dp, uint8_t cmd, const struct pn_route *r)
 	return -1;
 }
 
+int pd_dp_route_del(struct pd_dp *dp, const struct pn_prefix *prefix)
+{
+	struct pn_route r = { .prefix = *prefix };
+
+	return route_cmd(dp, PODNET_CMD_ROUTE_DEL, &r);
+}
+
 int pd_dp_lease_set(struct pd_dp *dp, const struct pd_self *self,
 		    const struct pd_lease *l)
 {

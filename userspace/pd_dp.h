@@ -55,5 +55,7 @@ int pd_dp_lease_set(struct pd_dp *dp, const struct pd_self *self,
 int pd_dp_lease_del(struct pd_dp *dp, const struct pd_self *self,
 		    const struct pd_lease *l, bool del_peer, bool del_peer6);
 int pd_dp_peer_del(struct pd_dp *dp, const struct pn_addr *a);
+/* The route of @prefix away (gone already: fine). */
+int pd_dp_route_del(struct pd_dp *dp, const struct pn_prefix *prefix);
 
 #endif /* PODNETD_DP_H */

@@ -24,41 +24,6 @@ const char *const pd_etcd_op_names[PD_OP_NR] = {
 	[PD_OP_WATCH]	= "watch",
 };
 
-struct buf {
-	char *p;
-	size_t len, size, max;
-	bool overflow;
-};
-
-static bool buf_add(struct buf *b, const char *data, size_t n)
-{
-	if (b->len + n + 1 > b->size) {
-		size_t size = b->size ? b->size : 4096;
-		char *p;
-
-		while (size < b->len + n + 1)
-			size *= 2;
-		if (size > b->max + 1) {
-			b->overflow = true;
-			return false;
-		}
-		p = realloc(b->p, size);
-		if (!p)
-			return false;
-		b->p = p;
-		b->size = size;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return true;
-}
-
-static size_t buf_write(char *data, size_t size, size_t nmemb, void *arg)
-{
-	return buf_add(arg, data, size * nmemb) ? size * nmemb : 0;
-}
-
 void pd_kvs_free(struct pd_kvs *kvs)
 {
 	size_t i;
@@ -97,23 +62,6 @@ static char *get_b64(struct json_object *o, const char *key, size_t *len)
 	if (json_object_get_type(m) != json_type_string)
 		return NULL;
 	return pd_b64_decode(json_object_get_string(m), len);
-}
-
-static struct json_object *parse_json(const char *s, size_t len)
-{
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o;
-
-	if (!tok)
-		return NULL;
-	o = json_tokener_parse_ex(tok, s, (int)len);
-	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
-		  json_object_get_type(o) != json_type_object)) {
-		json_object_put(o);
-		o = NULL;
-	}
-	json_tokener_free(tok);
-	return o;
 }
 
 static int kv_add(struct pd_kvs *kvs, struct json_object *kv, bool deleted)
@@ -169,7 +117,7 @@ static int range_of(struct json_object *o, struct pd_kvs *out, int64_t *revision
 int pd_range_parse(const char *json, size_t len, struct pd_kvs *out,
 		   int64_t *revision)
 {
-	struct json_object *o = parse_json(json, len);
+	struct json_object *o = pd_json_object(json, len);
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -206,7 +154,7 @@ static char *error_text(struct json_object *err)
 
 int pd_watch_parse(const char *line, size_t len, struct pd_watch_msg *m)
 {
-	struct json_object *o = parse_json(line, len), *r, *evs, *err;
+	struct json_object *o = pd_json_object(line, len), *r, *evs, *err;
 	size_t i, n;
 
 	memset(m, 0, sizeof(*m));
@@ -251,37 +199,21 @@ int pd_watch_parse(const char *line, size_t len, struct pd_watch_msg *m)
 
 /* --------------------------------------------------------- requests ---- */
 
-int pd_etcd_init(struct pd_etcd *e, const struct pd_flags *f)
+int pd_etcd_init(struct pd_etcd *e, const struct pd_flags *f,
+		 struct pd_http *http)
 {
 	memset(e, 0, sizeof(*e));
 	e->f = f;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT))
-		return -1;
-	e->easy = curl_easy_init();
-	e->multi = curl_multi_init();
-	return e->easy && e->multi ? 0 : -1;
+	e->http = http;
+	e->tls.cafile = f->cafile;
+	e->tls.certfile = f->certfile;
+	e->tls.keyfile = f->keyfile;
+	return 0;
 }
 
 void pd_etcd_fini(struct pd_etcd *e)
 {
 	pd_etcd_watch_stop(e);
-	if (e->multi)
-		curl_multi_cleanup(e->multi);
-	if (e->easy)
-		curl_easy_cleanup(e->easy);
-	curl_global_cleanup();
-}
-
-static int xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow,
-		    curl_off_t ultotal, curl_off_t ulnow)
-{
-	struct pd_etcd *e = arg;
-
-	(void)dltotal;
-	(void)dlnow;
-	(void)ultotal;
-	(void)ulnow;
-	return e->idle && e->idle(e->idle_arg) ? 1 : 0;
 }
 
 /* URL of @path at endpoint @idx (without a trailing slash of its own). */
@@ -294,23 +226,6 @@ static void url_of(const struct pd_etcd *e, unsigned int idx,
 	while (n > 0 && ep[n - 1] == '/')
 		n--;
 	snprintf(buf, size, "%.*s%s", (int)n, ep, path);
-}
-
-/* What every request to an endpoint has: TLS files, no signals. */
-static void common_opts(const struct pd_etcd *e, CURL *c)
-{
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-			 (long)e->f->etcd_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(c, CURLOPT_TCP_KEEPIDLE, 5L);
-	curl_easy_setopt(c, CURLOPT_TCP_KEEPINTVL, 5L);
-	if (e->f->cafile)
-		curl_easy_setopt(c, CURLOPT_CAINFO, e->f->cafile);
-	if (e->f->certfile) {
-		curl_easy_setopt(c, CURLOPT_SSLCERT, e->f->certfile);
-		curl_easy_setopt(c, CURLOPT_SSLKEY, e->f->keyfile);
-	}
 }
 
 /*
@@ -340,50 +255,33 @@ static const char *tls_hint(const struct pd_etcd *e, unsigned int idx,
  * (0: no answer, e->err says why), the answer in @ans.
  */
 static long post(struct pd_etcd *e, unsigned int idx, const char *path,
-		 const char *body, bool with_token, struct buf *ans)
+		 const char *body, bool with_token, struct pd_buf *ans)
 {
-	char url[1024], auth[1100], errbuf[CURL_ERROR_SIZE] = "";
+	char url[1024], auth[1100], err[CURL_ERROR_SIZE];
 	struct curl_slist *hdrs = NULL;
-	long status = 0;
+	long status;
 	CURLcode rc;
 
-	ans->len = 0;
-	ans->overflow = false;
 	url_of(e, idx, path, url, sizeof(url));
 	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
 	if (with_token && e->token[0]) {
 		snprintf(auth, sizeof(auth), "Authorization: %s", e->token);
 		hdrs = curl_slist_append(hdrs, auth);
 	}
-	curl_easy_reset(e->easy);
-	common_opts(e, e->easy);
-	curl_easy_setopt(e->easy, CURLOPT_URL, url);
-	curl_easy_setopt(e->easy, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(e->easy, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(e->easy, CURLOPT_TIMEOUT_MS, (long)e->f->etcd_timeout_ms);
-	curl_easy_setopt(e->easy, CURLOPT_WRITEFUNCTION, buf_write);
-	curl_easy_setopt(e->easy, CURLOPT_WRITEDATA, ans);
-	curl_easy_setopt(e->easy, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(e->easy, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(e->easy, CURLOPT_XFERINFOFUNCTION, xferinfo);
-	curl_easy_setopt(e->easy, CURLOPT_XFERINFODATA, e);
-	rc = curl_easy_perform(e->easy);
+	status = pd_http_do(e->http, "POST", url, hdrs, body, &e->tls, ans,
+			    err, sizeof(err), &rc);
 	curl_slist_free_all(hdrs);
-	if (rc != CURLE_OK) {
+	if (!status)
 		snprintf(e->err, sizeof(e->err), "%s: %s%s", e->f->endpoints[idx],
-			 errbuf[0] ? errbuf : curl_easy_strerror(rc),
-			 tls_hint(e, idx, rc));
-		return 0;
-	}
-	curl_easy_getinfo(e->easy, CURLINFO_RESPONSE_CODE, &status);
+			 err, tls_hint(e, idx, rc));
 	return status;
 }
 
 /* The error of a non-200 answer into e->err; its gRPC code, or -1. */
 static int answer_error(struct pd_etcd *e, unsigned int idx, long status,
-			const struct buf *ans)
+			const struct pd_buf *ans)
 {
-	struct json_object *o = ans->len ? parse_json(ans->p, ans->len) : NULL;
+	struct json_object *o = ans->len ? pd_json_object(ans->p, ans->len) : NULL;
 	struct json_object *msg = pd_json_member(o, "message"), *err = pd_json_member(o, "error");
 	int code = (int)get_i64(o, "code");
 	char *text = NULL;
@@ -407,7 +305,7 @@ static int answer_error(struct pd_etcd *e, unsigned int idx, long status,
 /* POST /v3/auth/authenticate to endpoint @idx: its token in e->token. */
 static int authenticate(struct pd_etcd *e, unsigned int idx)
 {
-	struct buf ans = { .max = MAX_ANSWER };
+	struct pd_buf ans = { .max = MAX_ANSWER };
 	struct json_object *req = json_object_new_object(), *o;
 	long status;
 	int ret = -1;
@@ -420,7 +318,7 @@ static int authenticate(struct pd_etcd *e, unsigned int idx)
 	status = post(e, idx, "/v3/auth/authenticate",
 		      json_object_to_json_string(req), false, &ans);
 	json_object_put(req);
-	if (status == 200 && (o = parse_json(ans.p, ans.len))) {
+	if (status == 200 && (o = pd_json_object(ans.p, ans.len))) {
 		struct json_object *tok = pd_json_member(o, "token");
 
 		if (tok && json_object_get_type(tok) == json_type_string &&
@@ -457,7 +355,7 @@ static bool endpoint_trouble(long status, int code)
 static int request(struct pd_etcd *e, enum pd_etcd_op op, const char *path,
 		   const char *body, struct json_object **out)
 {
-	struct buf ans = { .max = MAX_ANSWER };
+	struct pd_buf ans = { .max = MAX_ANSWER };
 	unsigned int i, n = e->f->nendpoints;
 	int ret = -1;
 
@@ -479,7 +377,7 @@ again:
 		if (status == 0)
 			continue;
 		if (status == 200) {
-			*out = parse_json(ans.p, ans.len);
+			*out = pd_json_object(ans.p, ans.len);
 			if (!*out)
 				snprintf(e->err, sizeof(e->err),
 					 "%s: the answer is not a JSON object%s",
@@ -642,59 +540,36 @@ int pd_etcd_revoke(struct pd_etcd *e, int64_t id)
 
 /* ------------------------------------------------------------ watch ---- */
 
-/* Each whole line of the stream is one message. */
-static size_t watch_write(char *data, size_t size, size_t nmemb, void *arg)
+/* Each line of the stream is one message. */
+static void watch_line(void *arg, const char *line, size_t len, long status)
 {
 	struct pd_etcd *e = arg;
-	struct buf b = { e->wbuf, e->wlen, e->wsize, MAX_LINE, false };
-	size_t n = size * nmemb, start = 0, i;
+	struct pd_watch_msg m;
 
-	if (!buf_add(&b, data, n)) {
-		snprintf(e->watch_err, sizeof(e->watch_err),
-			 "a watch message over %u bytes", MAX_LINE);
-		return 0;	/* ends the transfer */
+	(void)status;	/* an error answer is a message with "error" too */
+	if (pd_watch_parse(line, len, &m) == 0) {
+		e->watch_cb(e->watch_arg, &m);
+		pd_watch_msg_free(&m);
+	} else {
+		pd_warn("etcd watch: a message that does not parse: %.*s",
+			(int)(len > 200 ? 200 : len), line);
 	}
-	e->wbuf = b.p;
-	e->wlen = b.len;
-	e->wsize = b.size;
-	for (i = 0; i < e->wlen; i++) {
-		struct pd_watch_msg m;
-
-		if (e->wbuf[i] != '\n')
-			continue;
-		if (i > start) {
-			if (pd_watch_parse(e->wbuf + start, i - start, &m) == 0) {
-				e->watch_cb(e->watch_arg, &m);
-				pd_watch_msg_free(&m);
-			} else {
-				pd_warn("etcd watch: a message that does not parse: %.*s",
-					(int)(i - start > 200 ? 200 : i - start),
-					e->wbuf + start);
-			}
-		}
-		start = i + 1;
-	}
-	memmove(e->wbuf, e->wbuf + start, e->wlen - start);
-	e->wlen -= start;
-	return n;
 }
 
 int pd_etcd_watch_start(struct pd_etcd *e, const char *key,
 			const char *range_end, int64_t revision,
 			pd_watch_cb cb, void *arg)
 {
-	char url[1024], auth[1100], *k, *end;
+	char url[1024], auth[1100], *k, *end, rev[32];
 	struct json_object *req, *create;
-	char rev[32];
+	struct curl_slist *hdrs;
+	int ret;
 
 	pd_etcd_watch_stop(e);
 	if (e->f->username && !e->token[0] && authenticate(e, e->cur)) {
 		e->errors[PD_OP_WATCH]++;
 		return -1;
 	}
-	e->watch = curl_easy_init();
-	if (!e->watch)
-		return -1;
 	req = json_object_new_object();
 	create = json_object_new_object();
 	k = b64_str(key);
@@ -705,78 +580,43 @@ int pd_etcd_watch_start(struct pd_etcd *e, const char *key,
 	json_object_object_add(create, "start_revision", json_object_new_string(rev));
 	json_object_object_add(create, "progress_notify", json_object_new_boolean(1));
 	json_object_object_add(req, "create_request", create);
-	e->watch_body = strdup(json_object_to_json_string(req));
-	json_object_put(req);
 	free(k);
 	free(end);
 
-	e->watch_hdrs = curl_slist_append(NULL, "Content-Type: application/json");
+	hdrs = curl_slist_append(NULL, "Content-Type: application/json");
 	if (e->token[0]) {
 		snprintf(auth, sizeof(auth), "Authorization: %s", e->token);
-		e->watch_hdrs = curl_slist_append(e->watch_hdrs, auth);
+		hdrs = curl_slist_append(hdrs, auth);
 	}
 	url_of(e, e->cur, "/v3/watch", url, sizeof(url));
-	common_opts(e, e->watch);
-	curl_easy_setopt(e->watch, CURLOPT_URL, url);
-	curl_easy_setopt(e->watch, CURLOPT_HTTPHEADER, e->watch_hdrs);
-	curl_easy_setopt(e->watch, CURLOPT_POSTFIELDS, e->watch_body);
-	curl_easy_setopt(e->watch, CURLOPT_WRITEFUNCTION, watch_write);
-	curl_easy_setopt(e->watch, CURLOPT_WRITEDATA, e);
 	e->watch_cb = cb;
 	e->watch_arg = arg;
-	e->watch_ended = false;
 	e->watch_err[0] = '\0';
-	e->wlen = 0;
-	if (!e->watch_body ||
-	    curl_multi_add_handle(e->multi, e->watch) != CURLM_OK) {
-		pd_etcd_watch_stop(e);
-		return -1;
-	}
-	return 0;
+	ret = pd_stream_start(e->http, &e->watch, "POST", url, hdrs,
+			      json_object_to_json_string(req), &e->tls,
+			      MAX_LINE, watch_line, e);
+	json_object_put(req);
+	return ret;
 }
 
 void pd_etcd_watch_stop(struct pd_etcd *e)
 {
-	if (e->watch) {
-		curl_multi_remove_handle(e->multi, e->watch);
-		curl_easy_cleanup(e->watch);
-		e->watch = NULL;
-	}
-	curl_slist_free_all(e->watch_hdrs);
-	e->watch_hdrs = NULL;
-	free(e->watch_body);
-	e->watch_body = NULL;
-	free(e->wbuf);
-	e->wbuf = NULL;
-	e->wlen = e->wsize = 0;
+	pd_stream_stop(e->http, &e->watch);
 }
 
 bool pd_etcd_watch_work(struct pd_etcd *e)
 {
-	int running, left;
-	CURLMsg *msg;
-
-	if (!e->watch)
+	if (!pd_stream_work(e->http, &e->watch))
 		return false;
-	curl_multi_perform(e->multi, &running);
-	while ((msg = curl_multi_info_read(e->multi, &left))) {
-		long status = 0;
-
-		if (msg->msg != CURLMSG_DONE || msg->easy_handle != e->watch)
-			continue;
-		curl_easy_getinfo(e->watch, CURLINFO_RESPONSE_CODE, &status);
-		if (!e->watch_err[0]) {
-			if (msg->data.result != CURLE_OK)
-				snprintf(e->watch_err, sizeof(e->watch_err), "%s: %s",
-					 e->f->endpoints[e->cur],
-					 curl_easy_strerror(msg->data.result));
-			else
-				snprintf(e->watch_err, sizeof(e->watch_err),
-					 "%s: the stream ended (HTTP %ld)",
-					 e->f->endpoints[e->cur], status);
-		}
-		e->watch_ended = true;
-		e->errors[PD_OP_WATCH]++;
+	if (!e->watch_err[0]) {
+		if (e->watch.err[0])
+			snprintf(e->watch_err, sizeof(e->watch_err), "%s: %s",
+				 e->f->endpoints[e->cur], e->watch.err);
+		else
+			snprintf(e->watch_err, sizeof(e->watch_err),
+				 "%s: the stream ended (HTTP %ld)",
+				 e->f->endpoints[e->cur], e->watch.status);
 	}
-	return e->watch_ended;
+	e->errors[PD_OP_WATCH]++;
+	return true;
 }

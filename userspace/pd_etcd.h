@@ -11,9 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include <curl/curl.h>
-
 #include "pd.h"
+#include "pd_http.h"
 
 /* One key and its value (decoded, NUL-terminated) and revisions. */
 struct pd_kv {
@@ -54,34 +53,22 @@ extern const char *const pd_etcd_op_names[PD_OP_NR];
 
 struct pd_etcd {
 	const struct pd_flags *f;
-	CURL *easy;			/* unary requests, kept alive */
+	struct pd_http *http;		/* the daemon's transport */
+	struct pd_tls tls;
 	unsigned int cur;		/* the endpoint in use */
 	char token[1024];		/* auth token of endpoint cur, or "" */
 	char err[512];			/* why the last request failed */
 	uint64_t errors[PD_OP_NR];	/* failed requests, per operation */
 	uint64_t failovers;		/* moves to another endpoint */
 
-	CURLM *multi;			/* the watch */
-	CURL *watch;			/* NULL: no watch running */
-	struct curl_slist *watch_hdrs;
-	char *watch_body;
-	char *wbuf;			/* received, not yet a whole line */
-	size_t wlen, wsize;
+	struct pd_stream watch;		/* watch.easy NULL: no watch */
 	pd_watch_cb watch_cb;
 	void *watch_arg;
-	bool watch_ended;		/* the stream closed or failed */
-	char watch_err[256];
-
-	/*
-	 * Called while a unary request waits (about once a second, and at
-	 * least every 100 ms of transfer): the caller's loop serves what
-	 * cannot wait (/healthz); true aborts the request (a stop signal).
-	 */
-	bool (*idle)(void *arg);
-	void *idle_arg;
+	char watch_err[512];
 };
 
-int pd_etcd_init(struct pd_etcd *e, const struct pd_flags *f);
+int pd_etcd_init(struct pd_etcd *e, const struct pd_flags *f,
+		 struct pd_http *http);
 void pd_etcd_fini(struct pd_etcd *e);
 
 /*

@@ -61,6 +61,21 @@ static const struct flag flags[] = {
 	{ "etcd-password", F_STR, OFF(password), 0, "its password" },
 	{ "etcd-timeout", F_UINT, OFF(etcd_timeout_ms), 600000,
 	  "ms a request to one endpoint may take (5000)" },
+	{ "kube-subnet-mgr", F_BOOL, OFF(kube_subnet_mgr), 0,
+	  "follow the cluster from the Kubernetes API (Node objects), not etcd" },
+	{ "kube-api-url", F_STR, OFF(kube_api_url), 0,
+	  "the API server's URL (default: the kubeconfig's, or the pod's)" },
+	{ "kubeconfig-file", F_STR, OFF(kubeconfig_file), 0,
+	  "kubeconfig file (default: the pod's service account)" },
+	{ "kube-annotation-prefix", F_STR, OFF(kube_annotation_prefix), 0,
+	  "the Node annotations' prefix (flannel.alpha.coreos.com)" },
+	{ "net-config-path", F_STR, OFF(net_config_path), 0,
+	  "the network's configuration with --kube-subnet-mgr (/etc/kube-flannel/net-conf.json)" },
+	{ "set-node-network-unavailable", F_BOOL,
+	  OFF(set_node_network_unavailable), 0,
+	  "set the Node's NetworkUnavailable condition to False (true)" },
+	{ "kube-timeout", F_UINT, OFF(kube_timeout_ms), 600000,
+	  "ms a request to the API server may take (10000)" },
 	{ "iface", F_STR, OFF(iface), 0,
 	  "underlay interface (name or address; default: the default route's)" },
 	{ "public-ip", F_STR, OFF(public_ip), 0,
@@ -192,6 +207,10 @@ static void defaults(struct pd_flags *f)
 	f->device = "pn0";
 	f->cni_conf_name = "10-podnet.conflist";
 	f->etcd_timeout_ms = 5000;
+	f->kube_annotation_prefix = "flannel.alpha.coreos.com";
+	f->net_config_path = "/etc/kube-flannel/net-conf.json";
+	f->set_node_network_unavailable = true;
+	f->kube_timeout_ms = 10000;
 	f->log_level = PD_INFO;
 }
 
@@ -253,8 +272,14 @@ int pd_flags_parse(int argc, char **argv, struct pd_flags *f)
 			f->device);
 		return -1;
 	}
-	if (f->etcd_timeout_ms < 100) {
-		fprintf(stderr, "podnetd: --etcd-timeout must be at least 100 ms\n");
+	if (f->etcd_timeout_ms < 100 || f->kube_timeout_ms < 100) {
+		fprintf(stderr, "podnetd: --etcd-timeout and --kube-timeout must be at least 100 ms\n");
+		return -1;
+	}
+	if (f->kube_api_url && strncmp(f->kube_api_url, "http://", 7) &&
+	    strncmp(f->kube_api_url, "https://", 8)) {
+		fprintf(stderr, "podnetd: --kube-api-url \"%s\" is not an http:// or https:// URL\n",
+			f->kube_api_url);
 		return -1;
 	}
 	return 0;

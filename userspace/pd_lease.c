@@ -23,6 +23,8 @@ const char *const pd_skip_names[PD_SKIP_NR] = {
 	[PD_SKIP_OWN_IP]	= "own_ip",
 	[PD_SKIP_BACKEND]	= "backend",
 	[PD_SKIP_CONFLICT]	= "conflict",
+	[PD_SKIP_PENDING]	= "pending",
+	[PD_SKIP_PODCIDR]	= "podcidr",
 };
 
 /* "ADDR-LEN" of @family (@end: where it stops) into @p. */
@@ -117,6 +119,50 @@ static int backend_data(struct json_object *bd, struct pd_lease *l,
 	return 0;
 }
 
+/* One tokener for every lease: a list of 5,000 makes 5,000. NULL when
+ * @json is not one whole JSON value; to be put.
+ */
+static struct json_object *parse_whole(const char *json, size_t len)
+{
+	static struct json_tokener *tok;
+	struct json_object *o;
+
+	if (!tok)
+		tok = json_tokener_new();
+	if (!tok)
+		return NULL;
+	json_tokener_reset(tok);
+	o = json_tokener_parse_ex(tok, json, (int)len);
+	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
+		  json_tokener_get_parse_end(tok) != len)) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+int pd_backend_data_parse(const char *json, struct pd_lease *l, bool v6)
+{
+	struct json_object *o;
+	int ret;
+
+	/* host-gw and ipip publish "null" (flannel's kube annotations) */
+	if (!strcmp(json, "null") || !json[0]) {
+		if (v6)
+			l->has_mac6 = false;
+		else
+			l->has_mac = false;
+		return 0;
+	}
+	o = parse_whole(json, strlen(json));
+	if (!o)
+		return -1;
+	ret = backend_data(o, l, v6 ? l->mac6 : l->mac,
+			   v6 ? &l->has_mac6 : &l->has_mac);
+	json_object_put(o);
+	return ret;
+}
+
 static int addr_member(struct json_object *o, const char *key, int family,
 		       struct pn_addr *a, bool *has)
 {
@@ -134,9 +180,7 @@ static int addr_member(struct json_object *o, const char *key, int family,
 
 int pd_lease_value_parse(const char *json, size_t len, struct pd_lease *l)
 {
-	/* one tokener for every lease: a list of 5,000 makes 5,000 */
-	static struct json_tokener *tok;
-	struct json_object *o = NULL, *bt;
+	struct json_object *o, *bt;
 	bool has4 = false;
 	int ret = -1;
 
@@ -144,15 +188,8 @@ int pd_lease_value_parse(const char *json, size_t len, struct pd_lease *l)
 	l->vni = 0;
 	l->encap = 0;
 	l->has_mac = l->has_mac6 = l->has_public_ip6 = false;
-	if (!tok)
-		tok = json_tokener_new();
-	if (!tok)
-		return -1;
-	json_tokener_reset(tok);
-	o = json_tokener_parse_ex(tok, json, (int)len);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    json_tokener_get_parse_end(tok) != len ||
-	    json_object_get_type(o) != json_type_object)
+	o = parse_whole(json, len);
+	if (!o || json_object_get_type(o) != json_type_object)
 		goto out;
 	if (addr_member(o, "PublicIP", AF_INET, &l->public_ip, &has4) || !has4 ||
 	    addr_member(o, "PublicIPv6", AF_INET6, &l->public_ip6,
@@ -175,19 +212,32 @@ out:
 	return ret;
 }
 
-/* {"VNI":1,"VtepMAC":"..."} as Go's encoding/json writes it */
+size_t pd_backend_data_json(char *buf, size_t size, const struct pd_backend *b,
+			    const uint8_t mac[PN_ETH_ALEN])
+{
+	uint32_t encap = strcmp(b->type, "podnet") ? 0 : b->dev_encap;
+	char m[PN_MAC_STRLEN], e[16];
+	size_t n;
+
+	if (!b->has_vtep)
+		return (size_t)snprintf(buf, size, "null");
+	n = (size_t)snprintf(buf, size, "{\"VNI\":%u,\"VtepMAC\":\"%s\"",
+			     b->vni, pn_mac_str(mac, m, sizeof(m)));
+	if (encap)
+		n += (size_t)snprintf(buf + n, n < size ? size - n : 0,
+				      ",\"Encap\":\"%s\"",
+				      pn_encap_str(encap, e, sizeof(e)));
+	n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "}");
+	return n;
+}
+
+/* ,"KEY":{"VNI":1,"VtepMAC":"..."} */
 static void put_backend_data(char *buf, size_t size, size_t *n,
 			     const char *key, const struct pd_backend *b,
-			     const uint8_t mac[PN_ETH_ALEN], uint32_t encap)
+			     const uint8_t mac[PN_ETH_ALEN])
 {
-	char m[PN_MAC_STRLEN], e[16];
-
-	*n += (size_t)snprintf(buf + *n, size - *n, ",\"%s\":{\"VNI\":%u,\"VtepMAC\":\"%s\"",
-			       key, b->vni, pn_mac_str(mac, m, sizeof(m)));
-	if (encap)
-		*n += (size_t)snprintf(buf + *n, size - *n, ",\"Encap\":\"%s\"",
-				       pn_encap_str(encap, e, sizeof(e)));
-	*n += (size_t)snprintf(buf + *n, size - *n, "}");
+	*n += (size_t)snprintf(buf + *n, size - *n, ",\"%s\":", key);
+	*n += pd_backend_data_json(buf + *n, size - *n, b, mac);
 }
 
 /*
@@ -200,7 +250,6 @@ char *pd_lease_value(const struct pd_lease *l, const struct pd_backend *b)
 	char a[PN_ADDR_STRLEN], a6[PN_ADDR_STRLEN];
 	size_t size = 512, n = 0;
 	char *buf = malloc(size);
-	uint32_t encap = strcmp(b->type, "podnet") ? 0 : b->dev_encap;
 
 	if (!buf)
 		return NULL;
@@ -214,10 +263,10 @@ char *pd_lease_value(const struct pd_lease *l, const struct pd_backend *b)
 	n += (size_t)snprintf(buf + n, size - n, ",\"BackendType\":\"%s\"",
 			      b->type);
 	if (b->has_vtep) {
-		put_backend_data(buf, size, &n, "BackendData", b, l->mac, encap);
+		put_backend_data(buf, size, &n, "BackendData", b, l->mac);
 		if (l->has_public_ip6)
 			put_backend_data(buf, size, &n, "BackendV6Data", b,
-					 l->mac6, encap);
+					 l->mac6);
 	}
 	snprintf(buf + n, size - n, "}");
 	return buf;
@@ -235,33 +284,33 @@ static bool addr_eq(const struct pn_addr *a, const struct pn_addr *b)
 }
 
 static bool in_range(const struct pn_prefix *net, unsigned int len,
-		     uint64_t min, uint64_t max, const struct pn_prefix *sub)
+		     const struct pn_prefix *sub, bool any_len)
 {
 	uint64_t idx;
 
-	return pd_subnet_index(net, len, sub, &idx) && idx >= min && idx <= max;
+	/* anything within the network is a subnet flannel could hand out:
+	 * SubnetMin and SubnetMax bound allocation only; Kubernetes' node
+	 * CIDRs may be of any size
+	 */
+	if (any_len)
+		return sub->addr.family == net->addr.family &&
+		       sub->len >= net->len &&
+		       pd_prefix_contains(net, &sub->addr);
+	return pd_subnet_index(net, len, sub, &idx);
 }
 
-enum pd_skip pd_lease_judge(const char *key, const char *json, size_t len,
+enum pd_skip pd_lease_check(const struct pd_lease *l,
 			    const struct pd_netconf *nc,
-			    const struct pd_self *self, struct pd_lease *l)
+			    const struct pd_self *self)
 {
 	const struct pd_backend *b = &nc->backend;
 	bool ours, ours6;
 
-	memset(l, 0, sizeof(*l));
-	if (!pd_lease_key_parse(key, l))
-		return PD_SKIP_KEY;
-	if (pd_lease_value_parse(json, len, l))
-		return PD_SKIP_JSON;
-	/* anything within the network is a subnet flannel could hand out:
-	 * SubnetMin and SubnetMax bound allocation only
-	 */
-	if (!in_range(&nc->network, nc->subnet_len, 0, UINT64_MAX, &l->subnet) ||
+	if (!in_range(&nc->network, nc->subnet_len, &l->subnet, nc->any_len) ||
 	    (l->has_subnet6 &&
 	     (!nc->enable_ipv6 ||
-	      !in_range(&nc->network6, nc->subnet_len6, 0, UINT64_MAX,
-			&l->subnet6))))
+	      !in_range(&nc->network6, nc->subnet_len6, &l->subnet6,
+			nc->any_len))))
 		return PD_SKIP_OUTSIDE;
 	ours = self && self->subnet.len && prefix_eq(&l->subnet, &self->subnet);
 	ours6 = self && self->has_subnet6 && l->has_subnet6 &&
@@ -279,6 +328,26 @@ enum pd_skip pd_lease_judge(const char *key, const char *json, size_t len,
 	if (!strcmp(b->type, "podnet") && l->encap != b->dev_encap)
 		return PD_SKIP_BACKEND;
 	return PD_SKIP_NONE;
+}
+
+enum pd_skip pd_lease_parse(const char *key, const char *json, size_t len,
+			    struct pd_lease *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (!pd_lease_key_parse(key, l))
+		return PD_SKIP_KEY;
+	if (pd_lease_value_parse(json, len, l))
+		return PD_SKIP_JSON;
+	return PD_SKIP_NONE;
+}
+
+enum pd_skip pd_lease_judge(const char *key, const char *json, size_t len,
+			    const struct pd_netconf *nc,
+			    const struct pd_self *self, struct pd_lease *l)
+{
+	enum pd_skip skip = pd_lease_parse(key, json, len, l);
+
+	return skip != PD_SKIP_NONE ? skip : pd_lease_check(l, nc, self);
 }
 
 /* ------------------------------------------------------------ base64 -- */

@@ -168,10 +168,7 @@ int pd_alloc_index(uint64_t min, uint64_t max, const uint64_t *used,
 
 /* --------------------------------------------------------- config ---- */
 
-static int fail(char *err, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t size, const char *fmt, ...)
+int pd_fail(char *err, size_t size, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -179,6 +176,23 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 	vsnprintf(err, size, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+struct json_object *pd_json_object(const char *s, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+
+	if (!tok)
+		return NULL;
+	o = json_tokener_parse_ex(tok, s, (int)len);
+	if (o && (json_tokener_get_error(tok) != json_tokener_success ||
+		  json_object_get_type(o) != json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
 }
 
 struct json_object *pd_json_member(struct json_object *o, const char *key)
@@ -203,10 +217,10 @@ static int get_uint(struct json_object *o, const char *key, uint64_t max,
 	if (!m)
 		return 0;
 	if (json_object_get_type(m) != json_type_int)
-		return fail(err, size, "%s must be a number", key);
+		return pd_fail(err, size, "%s must be a number", key);
 	n = json_object_get_int64(m);
 	if (n < 0 || (uint64_t)n > max)
-		return fail(err, size, "%s out of range: %lld", key,
+		return pd_fail(err, size, "%s out of range: %lld", key,
 			    (long long)n);
 	*v = (uint64_t)n;
 	return 0;
@@ -221,7 +235,7 @@ static int get_bool(struct json_object *o, const char *key, bool dflt,
 	if (!m)
 		return 0;
 	if (json_object_get_type(m) != json_type_boolean)
-		return fail(err, size, "%s must be true or false", key);
+		return pd_fail(err, size, "%s must be true or false", key);
 	*v = json_object_get_boolean(m);
 	return 0;
 }
@@ -236,7 +250,7 @@ static int get_str(struct json_object *o, const char *key, const char **v,
 	if (!m)
 		return 0;
 	if (json_object_get_type(m) != json_type_string)
-		return fail(err, size, "%s must be a string", key);
+		return pd_fail(err, size, "%s must be a string", key);
 	*v = json_object_get_string(m);
 	return 0;
 }
@@ -260,10 +274,10 @@ static int parse_bound(const char *s, const char *key, const char *s_net,
 	struct pn_prefix sub = { .len = (uint8_t)len };
 
 	if (pn_parse_addr(s, &sub.addr) || !pd_prefix_contains(net, &sub.addr))
-		return fail(err, size, "%s \"%s\" is not in %s", key, s, s_net);
+		return pd_fail(err, size, "%s \"%s\" is not in %s", key, s, s_net);
 	if (!on_boundary(&sub.addr, len) ||
 	    !pd_subnet_index(net, len, &sub, idx))
-		return fail(err, size, "%s \"%s\" is not on a /%u boundary",
+		return pd_fail(err, size, "%s \"%s\" is not on a /%u boundary",
 			    key, s, len);
 	return 0;
 }
@@ -292,28 +306,28 @@ static int family_conf(struct json_object *o, bool v6, struct pn_prefix *net,
 	    get_str(o, k_max, &s_max, err, size))
 		return -1;
 	if (!s_net)
-		return fail(err, size, "%s is missing", k_net);
+		return pd_fail(err, size, "%s is missing", k_net);
 	if (pn_parse_prefix(s_net, net) || !strchr(s_net, '/') ||
 	    pn_addr_bits(&net->addr) != bits)
-		return fail(err, size, "%s \"%s\" is not an IPv%d network",
+		return pd_fail(err, size, "%s \"%s\" is not an IPv%d network",
 			    k_net, s_net, v6 ? 6 : 4);
 	if (len) {
 		if (len > bits - 2)
-			return fail(err, size, "%s must be less than /%u", k_len,
+			return pd_fail(err, size, "%s must be less than /%u", k_len,
 				    bits - 1);
 		if (len < net->len + 1U)
-			return fail(err, size,
+			return pd_fail(err, size,
 				    "%s /%llu: %s must hold at least two subnets",
 				    k_len, (unsigned long long)len, k_net);
 	} else if (net->len > bits - 4) {
-		return fail(err, size,
+		return pd_fail(err, size,
 			    "%s is too small: the smallest useful network is /%u",
 			    k_net, bits - 4);
 	} else {
 		len = net->len <= dflt - 2 ? dflt : net->len + 1U;
 	}
 	if (len - net->len > 63)
-		return fail(err, size, "%s /%llu: more than 2^63 subnets of %s",
+		return pd_fail(err, size, "%s /%llu: more than 2^63 subnets of %s",
 			    k_len, (unsigned long long)len, k_net);
 	*sublen = (unsigned int)len;
 	last = (len - net->len == 63) ? (UINT64_MAX >> 1) :
@@ -327,7 +341,7 @@ static int family_conf(struct json_object *o, bool v6, struct pn_prefix *net,
 				 max, err, size))
 		return -1;
 	if (*min > *max)
-		return fail(err, size, "%s is after %s", k_min, k_max);
+		return pd_fail(err, size, "%s is after %s", k_min, k_max);
 	return 0;
 }
 
@@ -340,10 +354,10 @@ static int backend_conf(struct json_object *o, struct pd_backend *b,
 
 	memset(b, 0, sizeof(*b));
 	if (!be)
-		return fail(err, size,
+		return pd_fail(err, size,
 			    "Backend is missing (flanneld's default, udp, is not supported)");
 	if (json_object_get_type(be) != json_type_object)
-		return fail(err, size, "Backend must be an object");
+		return pd_fail(err, size, "Backend must be an object");
 	if (get_str(be, "Type", &type, err, size) ||
 	    get_uint(be, "VNI", PODNET_VNI_MAX, &vni, err, size) ||
 	    get_uint(be, "Port", 65535, &port, err, size) ||
@@ -359,7 +373,7 @@ static int backend_conf(struct json_object *o, struct pd_backend *b,
 	b->port = port ? (uint32_t)port : PODNET_DEFAULT_PORT;
 	b->mtu = (uint32_t)mtu;
 	if (mtu && mtu < 68)
-		return fail(err, size, "Backend MTU %llu is too small",
+		return pd_fail(err, size, "Backend MTU %llu is too small",
 			    (unsigned long long)mtu);
 	if (!strcmp(type, "vxlan")) {
 		b->has_vtep = true;
@@ -377,17 +391,17 @@ static int backend_conf(struct json_object *o, struct pd_backend *b,
 		int e = pn_parse_encap(encap ? encap : "gpe");
 
 		if (e <= 0)
-			return fail(err, size, "Backend Encap \"%s\" must be %s",
+			return pd_fail(err, size, "Backend Encap \"%s\" must be %s",
 				    encap, pn_encap_names());
 		b->has_vtep = true;
 		b->dev_encap = (uint32_t)e;
 	} else {
-		return fail(err, size,
+		return pd_fail(err, size,
 			    "Backend Type \"%s\" is not supported (vxlan, host-gw, ipip, podnet)",
 			    type);
 	}
 	if (encap && strcmp(type, "podnet"))
-		return fail(err, size, "Backend Encap is for Type \"podnet\" only");
+		return pd_fail(err, size, "Backend Encap is for Type \"podnet\" only");
 	return 0;
 }
 
@@ -400,16 +414,16 @@ int pd_netconf_parse(const char *json, size_t len, struct pd_netconf *nc,
 
 	memset(nc, 0, sizeof(*nc));
 	if (!tok)
-		return fail(err, errsize, "out of memory");
+		return pd_fail(err, errsize, "out of memory");
 	o = json_tokener_parse_ex(tok, json, (int)len);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 	    json_tokener_get_parse_end(tok) != len) {
-		fail(err, errsize, "not JSON: %s",
+		pd_fail(err, errsize, "not JSON: %s",
 		     json_tokener_error_desc(json_tokener_get_error(tok)));
 		goto out;
 	}
 	if (json_object_get_type(o) != json_type_object) {
-		fail(err, errsize, "not a JSON object");
+		pd_fail(err, errsize, "not a JSON object");
 		goto out;
 	}
 	if (get_bool(o, "EnableIPv4", true, &nc->enable_ipv4, err, errsize) ||
@@ -417,7 +431,7 @@ int pd_netconf_parse(const char *json, size_t len, struct pd_netconf *nc,
 		goto out;
 	if (!nc->enable_ipv4) {
 		/* flannel's IPv6-only mode keys leases by an IPv4 subnet too */
-		fail(err, errsize, "EnableIPv4 false (IPv6 only) is not supported");
+		pd_fail(err, errsize, "EnableIPv4 false (IPv6 only) is not supported");
 		goto out;
 	}
 	if (family_conf(o, false, &nc->network, &nc->subnet_len, &nc->min,

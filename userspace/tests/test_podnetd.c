@@ -9,7 +9,13 @@
  *  - subnet arithmetic and the choice of a free subnet;
  *  - base64 and range ends; the gateway's range and watch answers,
  *    3.4's and 3.6's error forms;
- *  - subnet.env, the conflist and the masquerade rules.
+ *  - subnet.env, the conflist and the masquerade rules;
+ *  - the Kubernetes store: flannel's annotation names, a Node as a real
+ *    API server returns it (selftests/kube/node.json, the stand-in API
+ *    server's fixture too) and the lease it says, each reason to skip
+ *    one, lists, watch events and Status answers, the strategic-merge
+ *    patch of the Node's status byte for byte, kubeconfig files and a
+ *    pod's own configuration.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +29,7 @@
 #include "pd.h"
 #include "pd_etcd.h"
 #include "pd_files.h"
+#include "pd_kube.h"
 #include "tests/tap.h"
 
 /* ----------------------------------------------------------- flags ---- */
@@ -76,6 +83,22 @@ static void test_flags(void)
 	ok(parse(&f, "--etcd-prefix=rel", NULL) == -1,
 	   "flags: a prefix without a leading / refused");
 	ok(parse(&f, "-h", NULL) == 0 && f.help, "flags: -h");
+	ok(parse(&f, NULL) == 0 && !f.kube_subnet_mgr &&
+	   !strcmp(f.kube_annotation_prefix, "flannel.alpha.coreos.com") &&
+	   !strcmp(f.net_config_path, "/etc/kube-flannel/net-conf.json") &&
+	   f.set_node_network_unavailable && !f.kube_api_url &&
+	   !f.kubeconfig_file && f.kube_timeout_ms == 10000,
+	   "flags: flanneld's kube defaults");
+	ok(parse(&f, "--kube-subnet-mgr", "--kube-api-url=https://10.0.0.1:6443",
+		 "--kubeconfig-file", "/etc/podnet/kubeconfig",
+		 "--kube-annotation-prefix=example.com/net",
+		 "--set-node-network-unavailable=false", NULL) == 0 &&
+	   f.kube_subnet_mgr && !strcmp(f.kube_api_url, "https://10.0.0.1:6443") &&
+	   !strcmp(f.kubeconfig_file, "/etc/podnet/kubeconfig") &&
+	   !strcmp(f.kube_annotation_prefix, "example.com/net") &&
+	   !f.set_node_network_unavailable, "flags: flanneld's kube flags");
+	ok(parse(&f, "--kube-api-url=10.0.0.1:6443", NULL) == -1,
+	   "flags: an API URL without http(s):// refused");
 }
 
 /* --------------------------------------------------------- netconf ---- */
@@ -462,6 +485,391 @@ static void test_files(void)
 	   "masquerade: flanneld's rules in table inet podnetd, replaced at once");
 }
 
+/* ------------------------------------------------------------ kube ---- */
+
+#define FIXTURE "../selftests/kube/node.json"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t size = 0, n = 0, r;
+
+	if (!f)
+		return NULL;
+	do {
+		char *p;
+
+		size = size ? size * 2 : 65536;
+		p = realloc(buf, size + 1);
+		if (!p) {
+			free(buf);
+			fclose(f);
+			return NULL;
+		}
+		buf = p;
+		r = fread(buf + n, 1, size - n, f);
+		n += r;
+	} while (n == size);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static struct json_object *json(const char *s)
+{
+	return json_tokener_parse(s);
+}
+
+static const char *const DUAL =
+	"{\"Network\":\"10.244.0.0/16\",\"EnableIPv6\":true,\"IPv6Network\":"
+	"\"fd00:244::/48\",\"Backend\":{\"Type\":\"vxlan\"}}";
+
+static void test_kube_ann(void)
+{
+	struct pd_kube_ann a;
+	char err[256];
+
+	ok(pd_kube_ann_init(&a, "flannel.alpha.coreos.com", err, sizeof(err)) == 0 &&
+	   !strcmp(a.name[PD_ANN_MANAGED], "flannel.alpha.coreos.com/kube-subnet-manager") &&
+	   !strcmp(a.name[PD_ANN_BACKEND_V6_DATA], "flannel.alpha.coreos.com/backend-v6-data") &&
+	   !strcmp(a.name[PD_ANN_PUBLIC_IP_OVERWRITE], "flannel.alpha.coreos.com/public-ip-overwrite"),
+	   "annotations: flanneld's default prefix gets a '/'");
+	ok(pd_kube_ann_init(&a, "example.com/net", err, sizeof(err)) == 0 &&
+	   !strcmp(a.name[PD_ANN_PUBLIC_IP], "example.com/net-public-ip"),
+	   "annotations: a name part gets a '-', as flanneld's");
+	ok(pd_kube_ann_init(&a, "example.com/net-", err, sizeof(err)) == 0 &&
+	   !strcmp(a.name[PD_ANN_BACKEND_TYPE], "example.com/net-backend-type"),
+	   "annotations: a name part ending in '-' is kept");
+	ok(pd_kube_ann_init(&a, "a/b/c", err, sizeof(err)) == -1 &&
+	   pd_kube_ann_init(&a, "localhost", err, sizeof(err)) == -1 &&
+	   pd_kube_ann_init(&a, "Example.com", err, sizeof(err)) == -1 &&
+	   pd_kube_ann_init(&a, "example.com/Net", err, sizeof(err)) == -1 &&
+	   pd_kube_ann_init(&a, "example..com", err, sizeof(err)) == -1,
+	   "annotations: two slashes, no domain, upper case, an empty label refused");
+}
+
+static void test_kube_node(void)
+{
+	char *text = slurp(FIXTURE), err[256];
+	struct json_object *o = text ? json(text) : NULL, *n2;
+	struct pd_kube_ann a;
+	struct pd_kube_node n;
+	struct pd_netconf nc;
+	struct pd_lease l;
+	char m[PN_MAC_STRLEN], p[PN_PREFIX_STRLEN], q[PN_PREFIX_STRLEN];
+
+	pd_kube_ann_init(&a, "flannel.alpha.coreos.com", err, sizeof(err));
+	pd_netconf_parse(DUAL, strlen(DUAL), &nc, err, sizeof(err));
+	nc.any_len = true;
+	if (!ok(o != NULL, "node: the fixture %s is JSON", FIXTURE)) {
+		free(text);
+		return;
+	}
+	ok(pd_kube_node_parse(o, &a, &n) == 0 && !strcmp(n.name, "node1") &&
+	   !strcmp(n.rv, "48213") && n.created == 1796030047 && n.has4 &&
+	   n.has6 && !n.cidr_bad && n.net_ok &&
+	   !strcmp(pn_prefix_str(&n.cidr4, p, sizeof(p)), "10.244.1.0/24") &&
+	   !strcmp(pn_prefix_str(&n.cidr6, q, sizeof(q)), "fd00:244:0:1::/64") &&
+	   !strcmp(n.ann[PD_ANN_BACKEND_TYPE], "vxlan") &&
+	   !n.ann[PD_ANN_PUBLIC_IP_OVERWRITE],
+	   "node: a real Node: name, resourceVersion, created, PodCIDRs, annotations, NetworkUnavailable False");
+	ok(pd_kube_lease(&n, &nc, &l) == PD_SKIP_NONE &&
+	   l.has_subnet6 && l.has_public_ip6 && l.has_mac && l.has_mac6 &&
+	   l.vni == 1 && !strcmp(l.backend_type, "vxlan") &&
+	   !strcmp(pn_mac_str(l.mac, m, sizeof(m)), "0e:5c:4f:aa:bb:01") &&
+	   !strcmp(pn_mac_str(l.mac6, m, sizeof(m)), "0e:5c:4f:aa:bb:61") &&
+	   pd_lease_check(&l, &nc, NULL) == PD_SKIP_NONE,
+	   "node: its lease: both subnets, public IPs, both vtep macs; usable");
+	json_object_put(o);
+
+	/* IPv6 first in podCIDRs (flannel-io/flannel#1629) */
+	n2 = json("{\"metadata\":{\"name\":\"b\",\"annotations\":{"
+		  "\"flannel.alpha.coreos.com/kube-subnet-manager\":\"true\","
+		  "\"flannel.alpha.coreos.com/backend-type\":\"vxlan\","
+		  "\"flannel.alpha.coreos.com/backend-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"0e:00:00:00:00:02\\\"}\","
+		  "\"flannel.alpha.coreos.com/public-ip\":\"192.168.1.2\"}},"
+		  "\"spec\":{\"podCIDR\":\"fd00:244:0:2::/64\","
+		  "\"podCIDRs\":[\"fd00:244:0:2::/64\",\"10.244.2.0/24\"]}}");
+	ok(pd_kube_node_parse(n2, &a, &n) == 0 && n.has4 && n.has6 &&
+	   pd_kube_lease(&n, &nc, &l) == PD_SKIP_NONE && !l.has_public_ip6 &&
+	   !strcmp(pn_prefix_str(&l.subnet, p, sizeof(p)), "10.244.2.0/24") &&
+	   !strcmp(pn_prefix_str(&l.subnet6, q, sizeof(q)), "fd00:244:0:2::/64"),
+	   "node: IPv6 first in podCIDRs; no public-ipv6: IPv6 pods over IPv4");
+	json_object_put(n2);
+
+	n2 = json("{\"metadata\":{\"name\":\"c\"},\"spec\":{\"podCIDR\":\"10.244.3.0/24\"}}");
+	ok(pd_kube_node_parse(n2, &a, &n) == 0 &&
+	   pd_kube_lease(&n, &nc, &l) == PD_SKIP_PENDING,
+	   "node: not annotated yet: pending");
+	json_object_put(n2);
+
+	n2 = json("{\"metadata\":{\"name\":\"d\",\"annotations\":{"
+		  "\"flannel.alpha.coreos.com/kube-subnet-manager\":\"true\"}},"
+		  "\"spec\":{\"podCIDRs\":[\"10.244.4.0/24\"]}}");
+	ok(pd_kube_node_parse(n2, &a, &n) == 0 &&
+	   pd_kube_lease(&n, &nc, &l) == PD_SKIP_PODCIDR,
+	   "node: dual stack without an IPv6 PodCIDR: podcidr");
+	json_object_put(n2);
+
+	n2 = json("{\"metadata\":{\"name\":\"e\",\"annotations\":{"
+		  "\"flannel.alpha.coreos.com/kube-subnet-manager\":\"true\"}},"
+		  "\"spec\":{\"podCIDRs\":[\"10.244.5.0/24\",\"10.244.6.0/24\"]}}");
+	ok(pd_kube_node_parse(n2, &a, &n) == 0 && n.cidr_bad &&
+	   pd_kube_lease(&n, &nc, &l) == PD_SKIP_PODCIDR,
+	   "node: two IPv4 PodCIDRs: podcidr");
+	json_object_put(n2);
+
+	n2 = json("{\"metadata\":{\"name\":\"f\",\"annotations\":{"
+		  "\"flannel.alpha.coreos.com/kube-subnet-manager\":\"true\","
+		  "\"flannel.alpha.coreos.com/backend-type\":\"vxlan\","
+		  "\"flannel.alpha.coreos.com/public-ip\":\"not an address\"}},"
+		  "\"spec\":{\"podCIDRs\":[\"10.244.7.0/24\",\"fd00:244:0:7::/64\"]}}");
+	ok(pd_kube_node_parse(n2, &a, &n) == 0 &&
+	   pd_kube_lease(&n, &nc, &l) == PD_SKIP_JSON,
+	   "node: a public-ip that is not an address: json");
+	json_object_put(n2);
+
+	n2 = json("{\"metadata\":{\"name\":\"g\",\"annotations\":{"
+		  "\"flannel.alpha.coreos.com/kube-subnet-manager\":\"true\","
+		  "\"flannel.alpha.coreos.com/backend-type\":\"host-gw\","
+		  "\"flannel.alpha.coreos.com/backend-data\":\"null\","
+		  "\"flannel.alpha.coreos.com/public-ip\":\"192.168.1.8\"}},"
+		  "\"spec\":{\"podCIDRs\":[\"10.244.8.0/25\",\"fd00:244:0:8::/64\"]}}");
+	ok(pd_kube_node_parse(n2, &a, &n) == 0 &&
+	   pd_kube_lease(&n, &nc, &l) == PD_SKIP_NONE && !l.has_mac &&
+	   pd_lease_check(&l, &nc, NULL) == PD_SKIP_BACKEND,
+	   "node: host-gw's \"null\" backend-data parses; another backend: backend");
+	nc.any_len = false;
+	ok(pd_lease_check(&l, &nc, NULL) == PD_SKIP_OUTSIDE,
+	   "node: a /25 PodCIDR is a subnet with Kubernetes' any_len, outside of etcd's /24 leases");
+	nc.any_len = true;
+	json_object_put(n2);
+	ok(pd_kube_node_parse(json("[]"), &a, &n) == -1,
+	   "node: not an object refused");
+	n2 = json("{\"metadata\":{}}");
+	ok(pd_kube_node_parse(n2, &a, &n) == -1, "node: no name refused");
+	json_object_put(n2);
+	free(text);
+}
+
+static void test_kube_answers(void)
+{
+	struct pd_kube_status st;
+	struct pd_kube_event ev;
+	struct pd_kube_list l;
+	const char *s;
+
+	s = "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"812\","
+	    "\"continue\":\"eyJ2IjoibWV0YS5rOHMuaW8vdjEiLCJydiI6ODEyLCJzdGFydCI6Im4yXHUwMDAwIn0\"},"
+	    "\"items\":[{\"metadata\":{\"name\":\"n1\"}},{\"metadata\":{\"name\":\"n2\"}}]}";
+	ok(pd_kube_list_parse(s, strlen(s), &l) == 0 && l.n == 2 &&
+	   !strcmp(l.rv, "812") && l.cont && l.cont[0] == 'e',
+	   "list: a page: items, resourceVersion, continue");
+	pd_kube_list_free(&l);
+	s = "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"9\"},\"items\":[]}";
+	ok(pd_kube_list_parse(s, strlen(s), &l) == 0 && l.n == 0 && !l.cont,
+	   "list: the last page, empty");
+	pd_kube_list_free(&l);
+	s = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"9\"},\"items\":[]}";
+	ok(pd_kube_list_parse(s, strlen(s), &l) == -1, "list: not a NodeList refused");
+	s = "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Node\",\"apiVersion\":\"v1\","
+	    "\"metadata\":{\"name\":\"n1\",\"resourceVersion\":\"813\"}}}";
+	ok(pd_kube_event_parse(s, strlen(s), &ev) == 0 &&
+	   ev.type == PD_EV_MODIFIED && !strcmp(ev.rv, "813"),
+	   "watch: MODIFIED, its resourceVersion");
+	pd_kube_event_free(&ev);
+	s = "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"Node\",\"apiVersion\":\"v1\","
+	    "\"metadata\":{\"resourceVersion\":\"900\",\"creationTimestamp\":null},"
+	    "\"spec\":{},\"status\":{\"daemonEndpoints\":{\"kubeletEndpoint\":{\"Port\":0}},"
+	    "\"nodeInfo\":{\"machineID\":\"\",\"systemUUID\":\"\",\"bootID\":\"\","
+	    "\"kernelVersion\":\"\",\"osImage\":\"\",\"containerRuntimeVersion\":\"\","
+	    "\"kubeletVersion\":\"\",\"kubeProxyVersion\":\"\",\"operatingSystem\":\"\","
+	    "\"architecture\":\"\"}}}}";
+	ok(pd_kube_event_parse(s, strlen(s), &ev) == 0 &&
+	   ev.type == PD_EV_BOOKMARK && !strcmp(ev.rv, "900"),
+	   "watch: a BOOKMARK (an empty Node with a resourceVersion)");
+	pd_kube_event_free(&ev);
+	s = "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+	    "\"status\":\"Failure\",\"message\":\"too old resource version: 12 (800)\","
+	    "\"reason\":\"Expired\",\"code\":410}}";
+	ok(pd_kube_event_parse(s, strlen(s), &ev) == 0 && ev.type == PD_EV_ERROR &&
+	   ev.st.code == 410 && !strcmp(ev.st.reason, "Expired") &&
+	   strstr(ev.st.message, "too old"),
+	   "watch: an ERROR event with a Status of 410 Expired");
+	pd_kube_event_free(&ev);
+	s = "{\"type\":\"RENAMED\",\"object\":{}}";
+	ok(pd_kube_event_parse(s, strlen(s), &ev) == -1 &&
+	   pd_kube_event_parse("{\"type\":\"ADDED\",\"object\":{\"metadata\":{}}}", 41, &ev) == -1 &&
+	   pd_kube_event_parse("not json", 8, &ev) == -1,
+	   "watch: an unknown type, no resourceVersion, not JSON refused");
+	s = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+	    "\"message\":\"Unauthorized\",\"reason\":\"Unauthorized\",\"code\":401}\n";
+	pd_kube_status_parse(s, strlen(s), &st);
+	ok(st.code == 401 && !strcmp(st.message, "Unauthorized"),
+	   "status: a 401's Status");
+	pd_kube_status_parse("<html>bad gateway</html>", 24, &st);
+	ok(st.code == 0 && strstr(st.message, "bad gateway"),
+	   "status: not JSON: its text");
+}
+
+static void test_kube_patch(void)
+{
+	struct pd_kube_ann a;
+	struct pd_kube_node n;
+	struct pd_kube_pub w = {
+		.backend_type = "vxlan",
+		.backend_data = "{\"VNI\":1,\"VtepMAC\":\"0e:5c:4f:aa:bb:01\"}",
+		.public_ip = "192.168.1.101", .has6 = true,
+		.public_ip6 = "fd00:1::101", .condition = true,
+	};
+	struct pd_backend b = { .type = "vxlan", .vni = 1, .has_vtep = true };
+	struct json_object *o;
+	uint8_t mac[6] = { 0x0e, 0x5c, 0x4f, 0xaa, 0xbb, 0x01 };
+	char err[64], buf[128], *p;
+	bool e;
+
+	pd_kube_ann_init(&a, "flannel.alpha.coreos.com", err, sizeof(err));
+	pd_backend_data_json(buf, sizeof(buf), &b, mac);
+	is_str(buf, w.backend_data, "patch: backend-data as flanneld marshals it");
+	b.has_vtep = false;
+	pd_backend_data_json(buf, sizeof(buf), &b, mac);
+	is_str(buf, "null", "patch: host-gw's backend-data is null");
+	o = json("{\"metadata\":{\"name\":\"node1\"},\"spec\":{\"podCIDRs\":[\"10.244.1.0/24\"]}}");
+	pd_kube_node_parse(o, &a, &n);
+	p = pd_kube_patch(&a, &n, &w, "2026-12-07T10:00:00Z", &e);
+	is_str(p, "{\"metadata\":{\"annotations\":{"
+	       "\"flannel.alpha.coreos.com/backend-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"0e:5c:4f:aa:bb:01\\\"}\","
+	       "\"flannel.alpha.coreos.com/backend-type\":\"vxlan\","
+	       "\"flannel.alpha.coreos.com/backend-v6-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"0e:5c:4f:aa:bb:01\\\"}\","
+	       "\"flannel.alpha.coreos.com/kube-subnet-manager\":\"true\","
+	       "\"flannel.alpha.coreos.com/public-ip\":\"192.168.1.101\","
+	       "\"flannel.alpha.coreos.com/public-ipv6\":\"fd00:1::101\"}},"
+	       "\"status\":{\"conditions\":[{\"type\":\"NetworkUnavailable\",\"status\":\"False\","
+	       "\"lastHeartbeatTime\":\"2026-12-07T10:00:00Z\",\"lastTransitionTime\":\"2026-12-07T10:00:00Z\","
+	       "\"reason\":\"PodnetIsUp\",\"message\":\"podnetd is running on this node\"}]}}",
+	       "patch: a new node: every annotation (sorted) and NetworkUnavailable False");
+	free(p);
+	json_object_put(o);
+
+	/* the fixture's flanneld annotations, with another mac and an overwrite */
+	o = json("{\"metadata\":{\"name\":\"node1\",\"annotations\":{"
+		 "\"flannel.alpha.coreos.com/backend-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"0e:5c:4f:aa:bb:01\\\"}\","
+		 "\"flannel.alpha.coreos.com/backend-type\":\"vxlan\","
+		 "\"flannel.alpha.coreos.com/backend-v6-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"0e:5c:4f:aa:bb:61\\\"}\","
+		 "\"flannel.alpha.coreos.com/kube-subnet-manager\":\"true\","
+		 "\"flannel.alpha.coreos.com/public-ip\":\"192.168.1.101\","
+		 "\"flannel.alpha.coreos.com/public-ip-overwrite\":\"203.0.113.7\","
+		 "\"flannel.alpha.coreos.com/public-ipv6\":\"fd00:1::101\"}},"
+		 "\"status\":{\"conditions\":[{\"type\":\"NetworkUnavailable\",\"status\":\"False\"}]}}");
+	pd_kube_node_parse(o, &a, &n);
+	p = pd_kube_patch(&a, &n, &w, "2026-12-07T10:00:00Z", &e);
+	is_str(p, "{\"metadata\":{\"annotations\":{"
+	       "\"flannel.alpha.coreos.com/backend-v6-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"0e:5c:4f:aa:bb:01\\\"}\","
+	       "\"flannel.alpha.coreos.com/public-ip\":\"203.0.113.7\"}}}",
+	       "patch: only what differs; public-ip-overwrite honoured; the condition already False");
+	free(p);
+	json_object_put(o);
+	o = json("{\"metadata\":{\"name\":\"node1\",\"annotations\":{"
+		 "\"flannel.alpha.coreos.com/backend-data\":\"{\\\"VNI\\\":1,\\\"VtepMAC\\\":\\\"0e:5c:4f:aa:bb:01\\\"}\","
+		 "\"flannel.alpha.coreos.com/backend-type\":\"vxlan\","
+		 "\"flannel.alpha.coreos.com/kube-subnet-manager\":\"true\","
+		 "\"flannel.alpha.coreos.com/public-ip\":\"203.0.113.7\","
+		 "\"flannel.alpha.coreos.com/public-ip-overwrite\":\"203.0.113.7\"}}}");
+	pd_kube_node_parse(o, &a, &n);
+	w.has6 = false;
+	w.condition = false;
+	p = pd_kube_patch(&a, &n, &w, "2026-12-07T10:00:00Z", &e);
+	if (!ok(p == NULL && !e, "patch: nothing differs (IPv4 only, the overwrite published): none"))
+		diag_str("got", p ? p : "(error)");
+	free(p);
+	json_object_put(o);
+}
+
+static void test_kubeconfig(void)
+{
+	struct pd_kubeconf kc;
+	char err[256];
+	const char *s;
+
+	s = "apiVersion: v1\n"
+	    "kind: Config\n"
+	    "clusters:\n"
+	    "- cluster:\n"
+	    "    certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==\n"
+	    "    server: https://192.168.1.254:6443\n"
+	    "  name: kubernetes\n"
+	    "- cluster:\n"
+	    "    server: https://other:6443\n"
+	    "  name: other\n"
+	    "contexts:\n"
+	    "- context:\n"
+	    "    cluster: kubernetes\n"
+	    "    user: podnetd\n"
+	    "  name: podnetd@kubernetes\n"
+	    "current-context: podnetd@kubernetes\n"
+	    "users:\n"
+	    "- name: podnetd\n"
+	    "  user:\n"
+	    "    client-certificate-data: Y2VydA==\n"
+	    "    client-key-data: a2V5\n";
+	ok(pd_kubeconf_parse(s, strlen(s), "/etc/podnet", &kc, err, sizeof(err)) == 0 &&
+	   !strcmp(kc.server, "https://192.168.1.254:6443") &&
+	   !strcmp(kc.ca_pem, "-----BEGIN CERTIFICATE-----\n") &&
+	   !strcmp(kc.cert_pem, "cert") && !strcmp(kc.key_pem, "key") &&
+	   !kc.ca_file && !kc.token && !kc.insecure,
+	   "kubeconfig: kubeadm's layout, the current context's cluster and user, *-data decoded");
+	pd_kubeconf_free(&kc);
+	s = "{\"apiVersion\":\"v1\",\"kind\":\"Config\",\"current-context\":\"c\","
+	    "\"contexts\":[{\"name\":\"c\",\"context\":{\"cluster\":\"k\",\"user\":\"u\"}}],"
+	    "\"clusters\":[{\"name\":\"k\",\"cluster\":{\"server\":\"https://k:6443\","
+	    "\"certificate-authority\":\"pki/ca.crt\",\"insecure-skip-tls-verify\":true}}],"
+	    "\"users\":[{\"name\":\"u\",\"user\":{\"tokenFile\":\"token\","
+	    "\"client-certificate\":\"/abs/c.pem\",\"client-key\":\"k.pem\"}}]}";
+	ok(pd_kubeconf_parse(s, strlen(s), "/etc/podnet", &kc, err, sizeof(err)) == 0 &&
+	   !strcmp(kc.ca_file, "/etc/podnet/pki/ca.crt") &&
+	   !strcmp(kc.token_file, "/etc/podnet/token") &&
+	   !strcmp(kc.cert_file, "/abs/c.pem") &&
+	   !strcmp(kc.key_file, "/etc/podnet/k.pem") && kc.insecure,
+	   "kubeconfig: JSON; files relative to the kubeconfig's directory; tokenFile; insecure");
+	pd_kubeconf_free(&kc);
+	s = "current-context: c\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\n"
+	    "clusters:\n- name: k\n  cluster: {server: 'https://k'}\n"
+	    "users:\n- name: u\n  user: {token: abc.def}\n";
+	ok(pd_kubeconf_parse(s, strlen(s), NULL, &kc, err, sizeof(err)) == 0 &&
+	   !strcmp(kc.token, "abc.def") && !kc.token_file,
+	   "kubeconfig: a token");
+	pd_kubeconf_free(&kc);
+	s = "current-context: c\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\n"
+	    "clusters:\n- name: k\n  cluster: {server: 'https://k'}\n"
+	    "users:\n- name: u\n  user:\n    exec: {command: aws}\n";
+	ok(pd_kubeconf_parse(s, strlen(s), NULL, &kc, err, sizeof(err)) == -1 &&
+	   strstr(err, "exec"), "kubeconfig: an exec user refused, saying why");
+	s = "current-context: x\ncontexts: []\n";
+	ok(pd_kubeconf_parse(s, strlen(s), NULL, &kc, err, sizeof(err)) == -1 &&
+	   strstr(err, "no context"), "kubeconfig: an unknown current context refused");
+	s = "current-context: c\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\n"
+	    "clusters:\n- name: k\n  cluster: {server: 'https://k'}\n"
+	    "users:\n- name: u\n  user: {client-certificate: c.pem}\n";
+	ok(pd_kubeconf_parse(s, strlen(s), NULL, &kc, err, sizeof(err)) == -1,
+	   "kubeconfig: a client certificate without its key refused");
+	ok(pd_kubeconf_parse("key: [unclosed", 14, NULL, &kc, err, sizeof(err)) == -1 &&
+	   strstr(err, "YAML"), "kubeconfig: not YAML refused");
+	ok(pd_kubeconf_pod("10.96.0.1", "443", "/sa", &kc, err, sizeof(err)) == 0 &&
+	   !strcmp(kc.server, "https://10.96.0.1:443") &&
+	   !strcmp(kc.token_file, "/sa/token") && !strcmp(kc.ca_file, "/sa/ca.crt"),
+	   "pod: the service's address, the account's token and CA");
+	pd_kubeconf_free(&kc);
+	ok(pd_kubeconf_pod("fd00::1", "6443", "/sa", &kc, err, sizeof(err)) == 0 &&
+	   !strcmp(kc.server, "https://[fd00::1]:6443"),
+	   "pod: an IPv6 service address in brackets");
+	pd_kubeconf_free(&kc);
+	ok(pd_kubeconf_pod(NULL, "443", "/sa", &kc, err, sizeof(err)) == -1,
+	   "pod: not in a pod refused");
+	ok(pd_kube_time("2026-11-30T09:14:07Z") == 1796030047 &&
+	   pd_kube_time("2026-11-30 09:14:07") == -1, "time: RFC 3339 in UTC");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
@@ -472,6 +880,11 @@ int main(void)
 	test_leases();
 	test_etcd();
 	test_files();
+	test_kube_ann();
+	test_kube_node();
+	test_kube_answers();
+	test_kube_patch();
+	test_kubeconfig();
 	printf("1..%d\n", tests);
 	return failures ? 1 : 0;
 }
