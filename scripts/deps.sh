@@ -22,7 +22,8 @@ PACKAGES=(
 	# kernel build and static checks
 	sparse bc flex bison libelf-dev libssl-dev shellcheck yamllint ccache
 	# scripts/lint.sh: checkpatch's spelling dictionary, the YNL spec's schema check
-	codespell python3-jsonschema
+	# (and tests/docs.sh: the documentation parses without a warning)
+	codespell python3-jsonschema python3-docutils
 	# userspace: podnetctl; podnetd's JSON, HTTP, nftables, systemd and
 	# kubeconfig (YAML)
 	libmnl-dev pkg-config python3-yaml
